@@ -1,0 +1,103 @@
+using System.Text;
+
+namespace AsyncNotes;
+
+// The tasks the loop knows of: main, and those started through AsyncNotes' own APIs (AsyncIO.CreateTask). The loop keeps
+// them referenced until they finish (asyncio's _all_tasks), names them in a deadlock report, and cancels and awaits those
+// still pending when main ends, as asyncio.run does. Guarded by _gate.
+public sealed partial class EventLoop
+{
+    private readonly Dictionary<Task, KnownTask> _tasks = [];
+    private long _taskSequence;
+
+    private sealed record KnownTask(string Name, long Sequence, CancellationTokenSource? Cancellation);
+
+    /// <summary>The next default task name, as asyncio's <c>Task-1</c>, <c>Task-2</c>, ...</summary>
+    internal string NextTaskName()
+    {
+        lock (_gate)
+        {
+            return $"Task-{_taskSequence + 1}";
+        }
+    }
+
+    /// <summary>Keeps <paramref name="task"/> referenced until it finishes; <paramref name="cancellation"/> is cancelled at shutdown.</summary>
+    internal void Register(Task task, string name, CancellationTokenSource? cancellation)
+    {
+        lock (_gate)
+        {
+            _tasks.Add(task, new KnownTask(name, ++_taskSequence, cancellation));
+        }
+
+        _ = task.ContinueWith(
+            static (finished, state) => ((EventLoop)state!).Unregister(finished),
+            this,
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    private void Unregister(Task finished)
+    {
+        KnownTask? known;
+        lock (_gate)
+        {
+            _tasks.Remove(finished, out known);
+        }
+
+        known?.Cancellation?.Dispose();
+    }
+
+    /// <summary>asyncio.run's <c>_cancel_all_tasks</c>: cancel every task still pending, run until all have finished.</summary>
+    private void CancelAndAwaitPendingTasks()
+    {
+        List<(Task Task, KnownTask Known)> pending;
+        lock (_gate)
+        {
+            pending = [.. _tasks.Select(pair => (pair.Key, pair.Value)).OrderBy(pair => pair.Value.Sequence)];
+        }
+
+        if (pending.Count == 0)
+        {
+            return;
+        }
+
+        foreach ((_, KnownTask known) in pending)
+        {
+            try
+            {
+                known.Cancellation?.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The task finished (and released its source) between the snapshot and here: nothing left to cancel.
+            }
+        }
+
+        RunUntil(() => pending.TrueForAll(p => p.Task.IsCompleted));
+
+        foreach ((Task task, KnownTask known) in pending)
+        {
+            if (task.IsFaulted)
+            {
+                Exception failure = task.Exception!.InnerExceptions.Count == 1 ? task.Exception.InnerException! : task.Exception;
+                ReportException(new EventLoopExceptionContext(
+                    $"Task '{known.Name}' failed while it was being cancelled at the end of the run.", failure, known.Name));
+            }
+        }
+    }
+
+    private EventLoopDeadlockException CreateDeadlockException()
+    {
+        List<string> waiting = [.. _tasks.Where(pair => !pair.Key.IsCompleted).OrderBy(pair => pair.Value.Sequence).Select(pair => pair.Value.Name)];
+        var message = new StringBuilder()
+            .Append("The event loop is deadlocked at t = ").Append(Elapsed.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture))
+            .Append(" s on its virtual clock: nothing is ready to run, no timer is due, and no tracked work is in flight, ")
+            .Append("so nothing can ever wake the tasks that wait. ")
+            .Append(waiting.Count == 0 ? "No known task is waiting." : "Waiting: " + string.Join(", ", waiting) + ".")
+            .Append(" Either something awaits an event that nothing will set, or work left the loop untracked (Task.Run, real I/O): ")
+            .Append("start it with AsyncIO.ToThreadAsync, or give EventLoopOptions.AutoJumpThreshold a grace period.")
+            .ToString();
+        return new EventLoopDeadlockException(message, Elapsed, waiting);
+    }
+}

@@ -1,0 +1,288 @@
+using AsyncNotes.Tests.Infrastructure;
+
+namespace AsyncNotes.Tests.Core;
+
+public sealed class RunTests
+{
+    [Fact]
+    public void Run_MainReturnsValue_ReturnsIt()
+    {
+        int result = AsyncIO.Run(async () =>
+        {
+            await AsyncIO.SleepAsync(TimeSpan.Zero);
+            return 42;
+        });
+
+        result.Should().Be(42);
+    }
+
+    [Fact]
+    public void Run_MainThrows_TheOriginalExceptionSurfacesUnwrapped()
+    {
+        var failure = new InvalidOperationException("boom");
+
+        Action act = () => AsyncIO.Run(async () =>
+        {
+            await AsyncIO.SleepAsync(TimeSpan.Zero);
+            throw failure;
+        });
+
+        act.Should().Throw<InvalidOperationException>().Which.Should().BeSameAs(failure);
+    }
+
+    [Fact]
+    public void Run_MainThrowsBeforeItsFirstAwait_TheExceptionSurfacesFromRun()
+    {
+        var failure = new FormatException("synchronous");
+
+        Action act = () => AsyncIO.Run(() => throw failure);
+
+        act.Should().Throw<FormatException>().Which.Should().BeSameAs(failure);
+    }
+
+    [Fact]
+    public void Run_MainIsCancelled_ThrowsOperationCanceledException()
+    {
+        using var cts = new CancellationTokenSource();
+
+        Action act = () => TestLoop.RunVirtual(async () =>
+        {
+            await cts.CancelAsync();
+            await AsyncIO.SleepAsync(TestLoop.Seconds(1), cts.Token);
+        });
+
+        act.Should().Throw<OperationCanceledException>().Which.CancellationToken.Should().Be(cts.Token);
+    }
+
+    [Fact]
+    public void Run_CalledFromCodeOnALoop_ThrowsInvalidOperationExceptionThatExplainsTheMistake()
+    {
+        Exception? nested = null;
+
+        AsyncIO.Run(async () =>
+        {
+            await AsyncIO.SleepAsync(TimeSpan.Zero);
+            nested = Record.Exception(() => AsyncIO.Run(() => Task.CompletedTask));
+        });
+
+        nested.Should().BeOfType<InvalidOperationException>()
+            .Which.Message.Should().Contain("already running on an event loop").And.Contain("Await");
+    }
+
+    [Fact]
+    public void Run_NullMain_ThrowsArgumentNullExceptionBeforeAnyWork()
+    {
+        FluentActions.Invoking(() => AsyncIO.Run((Func<Task>)null!)).Should().Throw<ArgumentNullException>().WithParameterName("main");
+        FluentActions.Invoking(() => AsyncIO.Run((Func<Task<int>>)null!)).Should().Throw<ArgumentNullException>().WithParameterName("main");
+    }
+
+    [Fact]
+    public void Run_MainRunsOnTheCallingThreadWithTheLoopAsCurrent()
+    {
+        int caller = Environment.CurrentManagedThreadId;
+        SynchronizationContext? before = SynchronizationContext.Current;
+
+        (int Thread, bool IsLoopContext, bool HasLoop) seen = AsyncIO.Run(async () =>
+        {
+            await AsyncIO.SleepAsync(TimeSpan.Zero);
+            return (Environment.CurrentManagedThreadId, SynchronizationContext.Current?.GetType().Name == "EventLoopSynchronizationContext", EventLoop.Current is not null);
+        });
+
+        seen.Should().Be((caller, true, true));
+        EventLoop.Current.Should().BeNull("the loop is gone once Run returns");
+        SynchronizationContext.Current.Should().BeSameAs(before, "Run restores the caller's context");
+    }
+
+    [Fact]
+    public void Run_MainStartsAtTheLoopsFirstTurn_NotInsideTheCall()
+    {
+        var log = new EventLog();
+
+        AsyncIO.Run(() =>
+        {
+            log.Add($"main on loop: {EventLoop.Current is not null}");
+            return Task.CompletedTask;
+        });
+
+        log.Entries.Should().Equal("main on loop: True");
+    }
+
+    [Fact]
+    public void Run_DefaultOptions_UseRealTimeLikeAsyncioRun()
+    {
+        bool isVirtual = AsyncIO.Run(() => Task.FromResult(EventLoop.Current!.IsVirtualTime));
+
+        isVirtual.Should().BeFalse();
+    }
+
+    [Fact]
+    public void Run_TasksStillPendingWhenMainEnds_AreCancelledAndAwaitedBeforeRunReturns()
+    {
+        var log = new EventLog();
+        Task? worker = null;
+
+        TestLoop.RunVirtual(async () =>
+        {
+            worker = AsyncIO.CreateTask(
+                async ct =>
+                {
+                    try
+                    {
+                        await AsyncIO.SleepAsync(TimeSpan.FromHours(1), ct);
+                        log.AddAt("worker finished");
+                    }
+                    finally
+                    {
+                        log.AddAt("worker cleanup");
+                    }
+                },
+                name: "worker");
+            await AsyncIO.SleepAsync(TestLoop.Seconds(1));
+            log.AddAt("main done");
+        });
+
+        log.Entries.Should().Equal("main done@1", "worker cleanup@1");
+        worker!.IsCanceled.Should().BeTrue();
+    }
+
+    [Fact]
+    public void Run_TaskFailsWhileBeingCancelledAtShutdown_WithoutHandler_ExceptionIsThrown()
+    {
+        var failure = new InvalidOperationException("cleanup failed");
+
+        Action act = () => TestLoop.RunVirtual(async () =>
+        {
+            _ = AsyncIO.CreateTask(async ct =>
+            {
+                try
+                {
+                    await AsyncIO.SleepAsync(TimeSpan.FromHours(1), ct);
+                }
+                catch (OperationCanceledException)
+                {
+                    throw failure;
+                }
+            });
+            await AsyncIO.SleepAsync(TestLoop.Seconds(1));
+        });
+
+        act.Should().Throw<InvalidOperationException>().Which.Should().BeSameAs(failure);
+    }
+
+    [Fact]
+    public void Run_TaskFailsWhileBeingCancelledAtShutdown_WithHandler_IsReportedWithTheTaskName()
+    {
+        var reported = new List<EventLoopExceptionContext>();
+        var failure = new InvalidOperationException("cleanup failed");
+        var options = EventLoopOptions.Virtual with { ExceptionHandler = reported.Add };
+
+        int result = AsyncIO.Run(
+            async () =>
+            {
+                _ = AsyncIO.CreateTask(
+                    async ct =>
+                    {
+                        try
+                        {
+                            await AsyncIO.SleepAsync(TimeSpan.FromHours(1), ct);
+                        }
+                        catch (OperationCanceledException)
+                        {
+                            throw failure;
+                        }
+                    },
+                    name: "leaky");
+                await AsyncIO.SleepAsync(TestLoop.Seconds(1));
+                return 7;
+            },
+            options);
+
+        result.Should().Be(7);
+        reported.Should().ContainSingle().Which.Should().Match<EventLoopExceptionContext>(c => c.Exception == failure && c.TaskName == "leaky");
+    }
+
+#pragma warning disable VSTHRD100, VSTHRD101 // The point of these tests is an async void method's exception.
+    [Fact]
+    public void Run_AsyncVoidThrowsWithoutHandler_RunRethrowsIt()
+    {
+        var failure = new InvalidDataException("from async void");
+
+        Action act = () => TestLoop.RunVirtual(async () =>
+        {
+            async void FireAndCrash()
+            {
+                await AsyncIO.SleepAsync(TimeSpan.Zero);
+                throw failure;
+            }
+
+            FireAndCrash();
+            await AsyncIO.SleepAsync(TimeSpan.FromHours(1));
+        });
+
+        act.Should().Throw<InvalidDataException>().Which.Should().BeSameAs(failure);
+    }
+
+    [Fact]
+    public void Run_AsyncVoidThrowsWithHandler_HandlerGetsItAndTheLoopGoesOn()
+    {
+        var reported = new List<Exception>();
+        var failure = new InvalidDataException("from async void");
+        var options = EventLoopOptions.Virtual with { ExceptionHandler = c => reported.Add(c.Exception) };
+
+        TimeSpan end = AsyncIO.Run(
+            async () =>
+            {
+                async void FireAndCrash()
+                {
+                    await AsyncIO.SleepAsync(TimeSpan.Zero);
+                    throw failure;
+                }
+
+                FireAndCrash();
+                await AsyncIO.SleepAsync(TestLoop.Seconds(2));
+                return TestLoop.Now;
+            },
+            options);
+
+        end.Should().Be(TestLoop.Seconds(2));
+        reported.Should().Equal(failure);
+    }
+#pragma warning restore VSTHRD100, VSTHRD101
+
+    [Fact]
+    public void Run_CallbacksStillQueuedWhenMainEnds_AreDiscardedLikeAsyncioLoopClose()
+    {
+        var log = new EventLog();
+
+        TestLoop.RunVirtual(async () =>
+        {
+            await AsyncIO.SleepAsync(TimeSpan.Zero);
+            SynchronizationContext.Current!.Post(_ => log.Add("queued after main's last line"), null);
+            log.Add("main done");
+        });
+
+        log.Entries.Should().Equal("main done");
+    }
+
+    [Fact]
+    public async Task Run_WorkThatPostsBackAfterTheRunEnded_PostsNothingAndThrowsNothing()
+    {
+        var log = new EventLog();
+        using var release = new ManualResetEventSlim();
+        Task? worker = null;
+        SynchronizationContext? loopContext = null;
+
+        AsyncIO.Run(async () =>
+        {
+            loopContext = SynchronizationContext.Current;
+            worker = Task.Run(() => release.Wait(TestContext.Current.CancellationToken));
+            await AsyncIO.SleepAsync(TimeSpan.Zero);
+        });
+
+        release.Set();
+        await worker!.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        loopContext!.Post(_ => log.Add("ran after close"), null);
+
+        log.Entries.Should().BeEmpty();
+    }
+}

@@ -1,0 +1,87 @@
+using AsyncNotes.Tests.Infrastructure;
+
+namespace AsyncNotes.Tests.EventLoops;
+
+public sealed class DeadlockTests
+{
+    [Fact]
+    public void VirtualLoop_MainAwaitsSomethingNothingWillComplete_ThrowsInsteadOfHanging()
+    {
+        var never = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        Action act = () => TestLoop.RunVirtual(async () =>
+        {
+            await AsyncIO.SleepAsync(TestLoop.Seconds(2));
+            await never.Task;
+        });
+
+        EventLoopDeadlockException deadlock = act.Should().Throw<EventLoopDeadlockException>().Which;
+        deadlock.Elapsed.Should().Be(TestLoop.Seconds(2));
+        deadlock.WaitingTasks.Should().Equal("main");
+        deadlock.Message.Should().Contain("t = 2 s").And.Contain("Waiting: main.").And.Contain("AutoJumpThreshold");
+    }
+
+    [Fact]
+    public void VirtualLoop_Deadlock_ReportNamesEveryWaitingTaskInCreationOrder()
+    {
+        var never = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        Action act = () => TestLoop.RunVirtual(async () =>
+        {
+            Task consumer = AsyncIO.CreateTask(_ => never.Task, name: "consumer");
+            Task producer = AsyncIO.CreateTask(_ => never.Task, name: "producer");
+            _ = AsyncIO.CreateTask(ct => AsyncIO.SleepAsync(TestLoop.Seconds(1), ct), name: "finishes");
+            await Task.WhenAll(consumer, producer);
+        });
+
+        act.Should().Throw<EventLoopDeadlockException>().Which.WaitingTasks.Should().Equal("main", "consumer", "producer");
+    }
+
+    [Fact]
+    public void VirtualLoop_SleepForeverWithNothingElse_IsADeadlockNotAJumpToTheEndOfTime()
+    {
+        Action act = () => TestLoop.RunVirtual(() => AsyncIO.SleepAsync(TimeSpan.MaxValue));
+
+        act.Should().Throw<EventLoopDeadlockException>().Which.Elapsed.Should().Be(TimeSpan.Zero);
+    }
+
+    [Fact]
+    public async Task VirtualLoop_UntrackedThreadPoolWorkWithoutGrace_IsReportedNotSilentlyWaitedFor()
+    {
+        using var release = new ManualResetEventSlim();
+        Task<int>? offLoop = null;
+
+        Action act = () => TestLoop.RunVirtual(async () =>
+        {
+            offLoop = Task.Run(() =>
+            {
+                release.Wait(TestContext.Current.CancellationToken);
+                return 1;
+            });
+            await offLoop;
+        });
+
+        act.Should().Throw<EventLoopDeadlockException>();
+        release.Set();
+        (await offLoop!.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken)).Should().Be(1, "the worker was released");
+    }
+
+    [Fact]
+    public void VirtualLoop_UntrackedThreadPoolWorkWithinTheAutoJumpThreshold_IsSeen()
+    {
+        // The grace is an upper bound: the loop wakes as soon as the completion is posted, so a generous value costs nothing.
+        var options = EventLoopOptions.Virtual with { AutoJumpThreshold = TimeSpan.FromSeconds(30) };
+
+        int result = AsyncIO.Run(async () => await Task.Run(() => 21 * 2), options);
+
+        result.Should().Be(42);
+    }
+
+    [Fact]
+    public void RealTimeLoop_IsNotADeadlockWhileSomethingCanStillArrive()
+    {
+        int result = AsyncIO.Run(async () => await Task.Run(() => 42));
+
+        result.Should().Be(42);
+    }
+}
