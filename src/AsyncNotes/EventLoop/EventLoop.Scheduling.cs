@@ -28,15 +28,21 @@ public sealed partial class EventLoop
     /// After the loop has closed the callback is discarded, as asyncio's closed loop runs nothing more: running it on the
     /// thread pool instead would let code of a finished run race the code after <c>AsyncIO.Run</c>.
     /// </remarks>
-    internal void Post(SendOrPostCallback callback, object? state)
+    internal void Post(SendOrPostCallback callback, object? state) => _ = TryPost(callback, state);
+
+    /// <summary>As <see cref="Post"/>, and says whether the callback was queued (false once the loop has closed).</summary>
+    internal bool TryPost(SendOrPostCallback callback, object? state)
     {
         lock (_gate)
         {
-            if (!_closed)
+            if (_closed)
             {
-                _ready.Enqueue(new ReadyItem(callback, state));
-                Monitor.PulseAll(_gate);
+                return false;
             }
+
+            _ready.Enqueue(new ReadyItem(callback, state));
+            Monitor.PulseAll(_gate);
+            return true;
         }
     }
 

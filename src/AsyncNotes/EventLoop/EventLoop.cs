@@ -35,6 +35,8 @@ namespace AsyncNotes;
 ///   internally (asyncio's <c>set_result</c> schedules its waiters the same way). With that flag, continuations that are not
 ///   an <c>await</c> (those of <c>Task.WhenAll</c>, <c>WhenAny</c>, <c>ContinueWith</c>) run on the thread pool, out of the
 ///   loop's sight, and a virtual loop may declare a deadlock before they post back.</item>
+///   <item>For the same reason, cancel with <see cref="CancellationTokenSource.Cancel()"/> on the loop, not
+///   <see cref="CancellationTokenSource.CancelAsync"/>, which runs the token's callbacks on the thread pool.</item>
 /// </list>
 /// <seealso href="https://docs.python.org/3/library/asyncio-eventloop.html">asyncio event loop</seealso>
 /// </remarks>

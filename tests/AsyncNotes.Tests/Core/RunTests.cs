@@ -47,7 +47,7 @@ public sealed class RunTests
 
         Action act = () => TestLoop.RunVirtual(async () =>
         {
-            await cts.CancelAsync();
+            cts.CancelOnLoop();
             await AsyncIO.SleepAsync(TestLoop.Seconds(1), cts.Token);
         });
 
