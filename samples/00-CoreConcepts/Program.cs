@@ -1,0 +1,3 @@
+using AsyncNotes.Samples.CoreConcepts;
+
+CoreConceptsSample.Run(Console.Out);

@@ -1,0 +1,17 @@
+using AsyncNotes.Samples.CoreConcepts;
+
+// The tour: every section's sample, in the order of the notes. Each also runs alone:
+// dotnet run --project samples/<NN-Name>
+(string Title, Action<TextWriter> Run)[] sections =
+[
+    ("00 Core concepts: async def, await, asyncio.run, asyncio.sleep", CoreConceptsSample.Run),
+];
+
+foreach ((string title, Action<TextWriter> run) in sections)
+{
+    Console.WriteLine($"== {title} ==");
+    run(Console.Out);
+    Console.WriteLine();
+}
+
+Console.WriteLine($"Tour complete: {sections.Length} section(s).");

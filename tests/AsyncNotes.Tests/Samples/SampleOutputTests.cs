@@ -1,0 +1,63 @@
+using System.Text.RegularExpressions;
+using AsyncNotes.Samples.CoreConcepts;
+
+namespace AsyncNotes.Tests.Samples;
+
+/// <summary>Each sample prints exactly the "Expected output" its README shows, so the docs cannot drift from the code.</summary>
+public sealed partial class SampleOutputTests
+{
+    public static TheoryData<string, Action<TextWriter>> Samples => new()
+    {
+        { "00-CoreConcepts", CoreConceptsSample.Run },
+    };
+
+    [Theory]
+    [MemberData(nameof(Samples))]
+    public void Sample_Output_IsWhatItsReadmeShows(string folder, Action<TextWriter> run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        using var output = new StringWriter { NewLine = "\n" };
+
+        run(output);
+
+        output.ToString().TrimEnd().Should().Be(ExpectedOutput(folder));
+    }
+
+    [Theory]
+    [MemberData(nameof(Samples))]
+    public void Sample_RunTwice_PrintsTheSameBothTimes(string folder, Action<TextWriter> run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        using var first = new StringWriter();
+        using var second = new StringWriter();
+
+        run(first);
+        run(second);
+
+        second.ToString().Should().Be(first.ToString(), $"{folder} runs on the virtual clock");
+    }
+
+    private static string ExpectedOutput(string folder)
+    {
+        string readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "samples", folder, "README.md"));
+        Match block = ExpectedOutputBlock().Match(readme);
+        block.Success.Should().BeTrue($"samples/{folder}/README.md has an '## Expected output' section with a text block");
+        return block.Groups["text"].Value.Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd();
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "AsyncNotes.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("AsyncNotes.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    [GeneratedRegex(@"## Expected output\s+```text\n(?<text>.*?)\n```", RegexOptions.Singleline)]
+    private static partial Regex ExpectedOutputBlock();
+}
