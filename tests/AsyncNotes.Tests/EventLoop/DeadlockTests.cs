@@ -69,7 +69,8 @@ public sealed class DeadlockTests
     [Fact]
     public void VirtualLoop_UntrackedThreadPoolWorkWithinTheAutoJumpThreshold_IsSeen()
     {
-        // The grace is an upper bound: the loop wakes as soon as the completion is posted, so a generous value costs nothing.
+        // The grace is an upper bound: the loop wakes as soon as the completion is posted. (Each idle period with nothing
+        // arriving costs the full threshold, but this run goes idle once, and the completion ends it.)
         var options = EventLoopOptions.Virtual with { AutoJumpThreshold = TimeSpan.FromSeconds(30) };
 
         int result = AsyncIO.Run(async () => await Task.Run(() => 21 * 2), options);
