@@ -1,0 +1,160 @@
+namespace AsyncNotes;
+
+/// <summary>The state of one <see cref="AsyncIO.StaggeredRaceAsync{T}"/> call: the attempts started so far, their
+/// tokens and failures, and the winner.</summary>
+/// <remarks>
+/// <para>Each attempt gets a token source of its own, so that losers are cancelled in start order (a linked token would
+/// run its callbacks last-registered first). Each turn is one completion source, completed by whichever comes first:
+/// the attempt's failure, the head-start timer, or the end of the race (a winner, or the caller's cancellation).</para>
+/// <para>On a loop every member runs on the loop thread (timers of the loop's clock fire on the loop; the caller's
+/// cancellation is posted to it). Off a loop attempts end on the thread pool, so the shared state is guarded by a lock.</para>
+/// </remarks>
+internal sealed class StaggeredRace<T>
+{
+    private readonly Func<CancellationToken, Task<T>>[] _attempts;
+    private readonly TimeSpan? _delay;
+    private readonly TimeProvider _time;
+    private readonly CancellationToken _callerToken;
+    private readonly EventLoop? _loop = EventLoop.Current;
+    private readonly List<Exception?> _exceptions = [];
+    private readonly List<CancellationTokenSource> _tokens = [];
+    private readonly object _gate = new();
+    private TaskCompletionSource? _currentTurn;
+    private bool _over;
+    private bool _finished;
+    private int? _winnerIndex;
+    private T? _result;
+
+    public StaggeredRace(Func<CancellationToken, Task<T>>[] attempts, TimeSpan? delay, TimeProvider time, CancellationToken callerToken)
+    {
+        _attempts = attempts;
+        _delay = delay;
+        _time = time;
+        _callerToken = callerToken;
+    }
+
+    public async Task<StaggeredRaceResult<T>> RunAsync()
+    {
+        var running = new List<Task>(_attempts.Length);
+        CancellationTokenRegistration onCallerCancel = _callerToken.UnsafeRegister(
+            static s => ((StaggeredRace<T>)s!).OnCallerCancelled(), this);
+        try
+        {
+            for (int index = 0; index < _attempts.Length; index++)
+            {
+                TaskCompletionSource turn = LoopAware.CreateSource(_loop);
+                CancellationTokenSource token;
+                lock (_gate)
+                {
+                    if (_over)
+                    {
+                        break;
+                    }
+
+                    _currentTurn = turn;
+                    _exceptions.Add(null);
+                    token = new CancellationTokenSource();
+                    _tokens.Add(token);
+                }
+
+                running.Add(RunAttemptAsync(index, turn, token.Token));
+                if (index < _attempts.Length - 1 && _delay != TimeSpan.Zero)
+                {
+                    using ITimer? headStart = _delay is { } delay
+                        ? _time.CreateTimer(static s => ((TaskCompletionSource)s!).TrySetResult(), turn, delay, Timeout.InfiniteTimeSpan)
+                        : null;
+                    await turn.Task.ConfigureAwait(true); // stay on the loop
+                }
+            }
+
+            // Every attempt catches its own failure, so these awaits never throw; they wait for the losers to finish cancelling.
+            foreach (Task attempt in running)
+            {
+                await attempt.ConfigureAwait(true); // stay on the loop
+            }
+        }
+        finally
+        {
+            // Unregister first (Dispose waits for a callback already running), then refuse late posted ones.
+            onCallerCancel.Dispose();
+            lock (_gate)
+            {
+                _over = true;
+                _finished = true;
+            }
+
+            foreach (CancellationTokenSource token in _tokens)
+            {
+                token.Dispose();
+            }
+        }
+
+        _callerToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            return new StaggeredRaceResult<T>(_winnerIndex, _result, [.. _exceptions]);
+        }
+    }
+
+    private async Task RunAttemptAsync(int index, TaskCompletionSource turn, CancellationToken token)
+    {
+        try
+        {
+            T result = await _attempts[index](token).ConfigureAwait(true); // stay on the loop
+            lock (_gate)
+            {
+                if (_over)
+                {
+                    return; // the race was decided (or cancelled) already: a late success is dropped
+                }
+
+                _winnerIndex = index;
+                _result = result;
+            }
+
+            EndRace(except: index);
+        }
+#pragma warning disable CA1031 // Every failure is the race's data: it is returned in StaggeredRaceResult.Exceptions, never lost.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            lock (_gate)
+            {
+                _exceptions[index] = exception;
+            }
+
+            turn.TrySetResult();
+        }
+    }
+
+    private void OnCallerCancelled() => LoopAware.Schedule(_loop, () => EndRace(except: -1));
+
+    /// <summary>Ends the race: no further attempt starts, and every running attempt but <paramref name="except"/> is
+    /// cancelled, in start order.</summary>
+    private void EndRace(int except)
+    {
+        CancellationTokenSource[] toCancel;
+        TaskCompletionSource? turn;
+        lock (_gate)
+        {
+            if (_finished)
+            {
+                return; // a cancellation posted to the loop after the race ended: the tokens are disposed
+            }
+
+            _over = true;
+            toCancel = [.. _tokens.Where((_, i) => i != except)];
+            turn = _currentTurn;
+        }
+
+        foreach (CancellationTokenSource token in toCancel)
+        {
+            CancelNow(token);
+        }
+
+        turn?.TrySetResult();
+    }
+
+    /// <summary>Cancels synchronously: on the loop the callbacks must run on the loop thread, in order, not on the thread pool.</summary>
+    private static void CancelNow(CancellationTokenSource source) => source.Cancel();
+}
