@@ -76,7 +76,7 @@ internal sealed class StaggeredRace<T>
         finally
         {
             // Unregister first (Dispose waits for a callback already running), then refuse late posted ones.
-            onCallerCancel.Dispose();
+            await onCallerCancel.DisposeAsync().ConfigureAwait(true); // stay on the loop
             lock (_gate)
             {
                 _over = true;
