@@ -1,10 +1,12 @@
 using AsyncNotes.Samples.CoreConcepts;
+using AsyncNotes.Samples.Tasks;
 
 // The tour: every section's sample, in the order of the notes. Each also runs alone:
 // dotnet run --project samples/<NN-Name>
 (string Title, Action<TextWriter> Run)[] sections =
 [
     ("00 Core concepts: async def, await, asyncio.run, asyncio.sleep", CoreConceptsSample.Run),
+    ("02 Tasks, fire and forget: asyncio.create_task", TasksSample.Run),
 ];
 
 foreach ((string title, Action<TextWriter> run) in sections)

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using AsyncNotes.Samples.CoreConcepts;
+using AsyncNotes.Samples.Tasks;
 
 namespace AsyncNotes.Tests.Samples;
 
@@ -9,6 +10,7 @@ public sealed partial class SampleOutputTests
     public static TheoryData<string, Action<TextWriter>> Samples => new()
     {
         { "00-CoreConcepts", CoreConceptsSample.Run },
+        { "02-Tasks", TasksSample.Run },
     };
 
     [Theory]

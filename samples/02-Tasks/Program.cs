@@ -1,0 +1,3 @@
+using AsyncNotes.Samples.Tasks;
+
+TasksSample.Run(Console.Out);
