@@ -29,7 +29,8 @@ public sealed class TimelineTests
         return timeline;
     });
 
-    // The notes' gather example (GA-01's timing: 1 s, 2 s and 3 s together end at t = 3 s), drawn.
+    // No conformance case covers timelines (asyncio has none). This draws the notes' gather of 1, 2 and 3 s sleeps, which
+    // MAPPING.md pins to end at t = 3 s (GA-01 is the gather itself).
     [Fact]
     public void ToGantt_ConcurrentSleeps_DrawsBarsThatOverlapFromTheOrigin()
     {
@@ -279,6 +280,7 @@ public sealed class TimelineTests
                          ┬─────────┬─────────┬
                          0s        1s        2s
                 """);
+            timeline.Spans[^1].End.Should().BeNull();
             timeline.ToMermaid().Should().Be("""
                 gantt
                     dateFormat x
