@@ -29,6 +29,7 @@ public sealed class TimeoutScope
 {
     private readonly object _gate = new();
     private readonly TimeProvider _time;
+    private readonly EventLoop? _loop; // set when the clock is the current loop's, whose timers fire on the loop
     private readonly CancellationTokenSource _cancellation;
     private ITimer? _timer;
     private DateTimeOffset? _when;
@@ -38,6 +39,7 @@ public sealed class TimeoutScope
     internal TimeoutScope(TimeProvider time, CancellationToken cancellationToken)
     {
         _time = time;
+        _loop = EventLoop.Current is { } loop && ReferenceEquals(loop.Time, time) ? loop : null;
         _cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         Token = _cancellation.Token;
     }
@@ -196,6 +198,15 @@ public sealed class TimeoutScope
         }
 
         TimeSpan due = when - _time.GetUtcNow();
+        if (due <= TimeSpan.Zero && _loop is not null)
+        {
+            // asyncio's call_soon(_on_timeout): the expiry goes to the back of the ready queue now, ahead of anything the work
+            // schedules after this call (a loop timer due now would only join the queue at the next turn, behind it).
+            _timer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            LoopAware.Schedule(_loop, OnTimer);
+            return;
+        }
+
         if (due < TimeSpan.Zero)
         {
             due = TimeSpan.Zero;
