@@ -24,7 +24,8 @@ public static partial class AsyncIO
     ///   <item>Work that ignores or swallows the cancellation and returns normally returns its result, even after the deadline
     ///   (then <see cref="TimeoutScope.Expired"/> is <see langword="true"/>), as in asyncio.</item>
     ///   <item>A zero or negative <paramref name="delay"/> is accepted, as in asyncio: the work starts with its token already cancelled,
-    ///   so its first token-aware await (including <c>SleepAsync(TimeSpan.Zero, token)</c>) throws, and the run times out.</item>
+    ///   so its first token-aware await (including <c>SleepAsync(TimeSpan.Zero, token)</c>) throws, and the run times out. The scope is
+    ///   expired from the start, even if the work never awaits (asyncio only expires it at the block's first suspension).</item>
     ///   <item><see langword="null"/> or <see cref="Timeout.InfiniteTimeSpan"/> means no deadline: <see cref="TimeoutScope.When"/> is
     ///   <see langword="null"/> and the scope never expires unless rescheduled.</item>
     ///   <item>The deadline's timer and the scope's token source are released when the run ends.</item>

@@ -169,6 +169,23 @@ public sealed class TimeoutTests
         seen!.When.Should().BeOnOrBefore(Start);
     }
 
+    // Documented difference: the token is cancelled before the work starts, so the scope is expired even if the work never
+    // awaits and returns normally (asyncio's block that never suspends is not expired).
+    [Fact]
+    public void TimeoutAsync_ZeroDelayWorkThatNeverAwaits_ReturnsItsResultButIsExpired()
+    {
+        TimeoutScope? seen = null;
+
+        int result = TestLoop.RunVirtual(() => AsyncIO.TimeoutAsync(TimeSpan.Zero, scope =>
+        {
+            seen = scope;
+            return Task.FromResult(scope.Token.IsCancellationRequested ? 1 : 0);
+        }));
+
+        result.Should().Be(1);
+        seen!.Expired.Should().BeTrue();
+    }
+
     // TO-05 (timeout_at in the past): the same with an absolute deadline already gone.
     [Fact]
     public void TimeoutAtAsync_DeadlineInThePast_TimesOutAtTheFirstTokenAwareAwait()
