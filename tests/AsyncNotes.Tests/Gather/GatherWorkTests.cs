@@ -266,6 +266,17 @@ public sealed class GatherWorkTests
         log.Entries.Should().Equal("a fails@1", "main ends@1", "sibling cancelled@1");
     }
 
+    // On a loop the children are one task the loop knows of: a deadlock report names it.
+    [Fact]
+    public void GatherAsync_WorkChildrenWaitForever_TheDeadlockReportNamesTheGather()
+    {
+        var never = new TaskCompletionSource<int>();
+
+        Action act = () => TestLoop.RunVirtual(() => AsyncIO.GatherAsync([_ => never.Task]));
+
+        act.Should().Throw<EventLoopDeadlockException>().Which.WaitingTasks.Should().Equal("main", "Task-2 (GatherAsync)");
+    }
+
     // maxConcurrency: never more than N at once; the next starts, in input order, when one finishes.
     [Fact]
     public void GatherAsync_MaxConcurrency_RunsAtMostThatManyAtOnceInInputOrder()
