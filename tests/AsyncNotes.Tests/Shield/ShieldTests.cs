@@ -209,6 +209,35 @@ public sealed class ShieldTests
         log.Entries.Should().Equal("WaitAsync threw@1", "Cancel returned@1", "inner:end@3");
     }
 
+    // Loop-aware: an inner task that finishes on the thread pool completes the shield on the loop, so even Task.WhenAll's
+    // continuation over the shield stays in the loop's sight.
+    [Fact]
+    public void ShieldAsync_InnerFinishesOnTheThreadPool_CompletesTheShieldOnTheLoop()
+    {
+        var log = new EventLog();
+
+        TestLoop.RunVirtual(async () =>
+        {
+            int loopThread = Environment.CurrentManagedThreadId;
+            Task<int> inner = AsyncIO.ToThreadAsync(() => Environment.CurrentManagedThreadId);
+            Task<int> shield = AsyncIO.ShieldAsync(inner);
+            int completedOn = 0;
+            Task observed = shield.ContinueWith(
+                _ => completedOn = Environment.CurrentManagedThreadId,
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+
+            int[] results = await Task.WhenAll(shield);
+            await observed;
+            results[0].Should().NotBe(loopThread);
+            completedOn.Should().Be(loopThread);
+            log.AddAt("done");
+        });
+
+        log.Entries.Should().Equal("done@0");
+    }
+
     [Fact]
     public void ShieldAsync_NullTask_ThrowsArgumentNullException()
     {

@@ -490,6 +490,26 @@ public sealed class WaitTests
         });
     }
 
+    // On the loop, a task that finishes on the thread pool wakes the wait on the loop (the wake-up is posted to it).
+    [Fact]
+    public void WaitAsync_OnTheLoop_TaskFinishingOnTheThreadPool_WakesTheWaitOnTheLoop()
+    {
+        TestLoop.RunVirtual(async () =>
+        {
+            int loopThread = Environment.CurrentManagedThreadId;
+            Task<int> pooled = AsyncIO.ToThreadAsync(() => Environment.CurrentManagedThreadId);
+            Task<int> slow = AfterAsync(5, 5);
+
+            var (done, pending) = await AsyncIO.WaitAsync([pooled, slow], ReturnWhen.FirstCompleted);
+
+            Environment.CurrentManagedThreadId.Should().Be(loopThread);
+            done.Should().Equal(pooled);
+            pending.Should().Equal(slow);
+            TestLoop.Now.Should().Be(TimeSpan.Zero);
+            await slow;
+        });
+    }
+
     // Off the loop: thread pool and the system clock; FIRST_COMPLETED returns once the quick one finishes.
     [Fact]
     public async Task WaitAsync_OffTheLoop_FirstCompleted_ReturnsTheFinishedTask()
