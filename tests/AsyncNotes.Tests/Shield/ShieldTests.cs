@@ -68,6 +68,7 @@ public sealed class ShieldTests
 
         AsyncIO.ShieldAsync(done, cts.Token).Should().BeSameAs(done);
         AsyncIO.ShieldAsync(failed, TestContext.Current.CancellationToken).Should().BeSameAs(failed);
+        failed.Exception!.InnerException.Should().BeOfType<InvalidOperationException>();
     }
 
     // SH-02: an inner task that is cancelled makes the shield cancelled.

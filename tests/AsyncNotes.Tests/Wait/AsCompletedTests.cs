@@ -194,6 +194,35 @@ public sealed class AsCompletedTests
         log.Entries.Should().Equal("at deadline@2", "TimeoutException@2");
     }
 
+    // AC-02 with a zero timeout: the tasks already finished are yielded, then the timeout is thrown at once.
+    [Fact]
+    public void AsCompleted_ZeroTimeout_YieldsTheFinishedThenThrowsAtOnce()
+    {
+        var log = new EventLog();
+
+        TestLoop.RunVirtual(async () =>
+        {
+            Task<string> done = Task.FromResult("done");
+            Task<string> running = AfterAsync(1, "running");
+
+            try
+            {
+                await foreach (Task<string> task in AsyncIO.AsCompleted([running, done], TimeSpan.Zero))
+                {
+                    log.AddAt(await task);
+                }
+            }
+            catch (TimeoutException)
+            {
+                log.AddAt("TimeoutException");
+            }
+
+            log.AddAt(await running);
+        });
+
+        log.Entries.Should().Equal("done@0", "TimeoutException@0", "running@1");
+    }
+
     // AC-02: a timeout that never fires leaves no timer behind, and neither does an enumeration abandoned early.
     [Fact]
     public void AsCompleted_UnusedTimeoutOrEarlyBreak_LeavesNoTimerBehind()

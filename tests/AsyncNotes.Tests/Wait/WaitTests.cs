@@ -120,6 +120,7 @@ public sealed class WaitTests
             log.AddAt("wait returned");
             done.Should().Equal(failed);
             pending.Should().Equal(running);
+            failed.Exception!.InnerException.Should().BeOfType<InvalidOperationException>();
             await running;
         });
 
@@ -142,6 +143,7 @@ public sealed class WaitTests
             log.AddAt("wait returned");
             done.Should().Equal(quick, failing);
             pending.Should().Equal(slow);
+            failing.Exception!.InnerException.Should().BeOfType<InvalidOperationException>();
             (await slow).Should().Be(5);
         });
 
@@ -199,6 +201,8 @@ public sealed class WaitTests
 
             Func<Task> whenAll = () => Task.WhenAll(failing, ok);
             await whenAll.Should().ThrowAsync<InvalidOperationException>().WithMessage("boom");
+            failing.IsFaulted.Should().BeTrue();
+            _ = failing.Exception;
         });
     }
 
