@@ -1,12 +1,16 @@
 using AsyncNotes.Samples.CoreConcepts;
+using AsyncNotes.Samples.Gather;
 using AsyncNotes.Samples.Tasks;
+using AsyncNotes.Samples.WaitAndTimeouts;
 
 // The tour: every section's sample, in the order of the notes. Each also runs alone:
 // dotnet run --project samples/<NN-Name>
 (string Title, Action<TextWriter> Run)[] sections =
 [
     ("00 Core concepts: async def, await, asyncio.run, asyncio.sleep", CoreConceptsSample.Run),
+    ("01 Concurrent I/O with gather: asyncio.gather", GatherSample.Run),
     ("02 Tasks, fire and forget: asyncio.create_task", TasksSample.Run),
+    ("03 gather vs wait: asyncio.wait, as_completed, wait_for, timeout, shield, staggered_race", WaitAndTimeoutsSample.Run),
 ];
 
 foreach ((string title, Action<TextWriter> run) in sections)

@@ -1,6 +1,8 @@
 using System.Text.RegularExpressions;
 using AsyncNotes.Samples.CoreConcepts;
+using AsyncNotes.Samples.Gather;
 using AsyncNotes.Samples.Tasks;
+using AsyncNotes.Samples.WaitAndTimeouts;
 
 namespace AsyncNotes.Tests.Samples;
 
@@ -10,7 +12,9 @@ public sealed partial class SampleOutputTests
     public static TheoryData<string, Action<TextWriter>> Samples => new()
     {
         { "00-CoreConcepts", CoreConceptsSample.Run },
+        { "01-Gather", GatherSample.Run },
         { "02-Tasks", TasksSample.Run },
+        { "03-WaitAndTimeouts", WaitAndTimeoutsSample.Run },
     };
 
     [Theory]

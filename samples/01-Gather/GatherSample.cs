@@ -1,0 +1,163 @@
+using AsyncNotes;
+
+namespace AsyncNotes.Samples.Gather;
+
+/// <summary>Section 1 of the notes: concurrent I/O with <c>asyncio.gather</c>.</summary>
+public static class GatherSample
+{
+    private static readonly string[] Urls = ["/users/1", "/users/2", "/users/3"];
+
+    /// <summary>Runs every part of the sample, writing to <paramref name="output"/>.</summary>
+    public static void Run(TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+
+        // Parts 1 to 5 run on the virtual clock: exact times, the same output on every run.
+        AsyncIO.Run(() => OnTheVirtualClockAsync(output), EventLoopOptions.Virtual);
+
+        // Part 6 is real I/O on the real clock: HTTP against a server the sample starts on 127.0.0.1.
+        AsyncIO.Run(() => OverHttpAsync(output));
+    }
+
+    // A 200 ms request, as in the notes' comments ("3 × 200ms = 600ms").
+    private static async Task<string> FetchAsync(string url, CancellationToken cancellationToken = default)
+    {
+        await AsyncIO.SleepAsync(TimeSpan.FromMilliseconds(200), cancellationToken);
+        return $"data from {url}";
+    }
+
+    private static async Task OnTheVirtualClockAsync(TextWriter output)
+    {
+        // 1. await one thing at a time = sequential; gather = concurrent.
+        await output.WriteLineAsync("1. sequential awaits against one gather");
+        var timeline = new Timeline();
+        var sequential = new List<string>();
+        using (timeline.Start("sequential"))
+        {
+            foreach (string url in Urls)
+            {
+                sequential.Add(await timeline.RecordAsync(url, () => FetchAsync(url)));
+            }
+        }
+
+        string[] results;
+        using (timeline.Start("gather"))
+        {
+            results = await AsyncIO.GatherAsync(Urls.Select(url => timeline.RecordAsync(url, () => FetchAsync(url))));
+        }
+
+        Print(output, $"results in input order: {string.Join(", ", results)}");
+        await output.WriteLineAsync(Indent(timeline.ToGantt(48)));
+
+        // 2. The first failure propagates at once; Task.WhenAll waits for every child first.
+        await output.WriteLineAsync();
+        await output.WriteLineAsync("2. the first failure propagates at once (Task.WhenAll waits for all)");
+        TimeSpan start = EventLoop.Current!.Elapsed;
+        Task<string> slow = AsyncIO.SleepAsync(TimeSpan.FromSeconds(1), "slow");
+        try
+        {
+            await AsyncIO.GatherAsync(FailAfterAsync(0.2), slow);
+        }
+        catch (InvalidOperationException failure)
+        {
+            Print(output, $"GatherAsync threw \"{failure.Message}\" after {Since(start)}; the slow child is still running: {!slow.IsCompleted}");
+        }
+
+        start = EventLoop.Current.Elapsed;
+        try
+        {
+            await Task.WhenAll(FailAfterAsync(0.2), AsyncIO.SleepAsync(TimeSpan.FromSeconds(1), "slow"));
+        }
+        catch (InvalidOperationException failure)
+        {
+            Print(output, $"Task.WhenAll threw \"{failure.Message}\" only after {Since(start)}");
+        }
+
+        // 3. return_exceptions=True: one outcome per child, in input order, nothing thrown.
+        await output.WriteLineAsync();
+        await output.WriteLineAsync("3. returnExceptions: true gives an outcome per child");
+        Outcome<string>[] outcomes = await AsyncIO.GatherAsync([FetchAsync("/users/1"), FailAfterAsync(0.1)], returnExceptions: true);
+        foreach (Outcome<string> outcome in outcomes)
+        {
+            Print(output, outcome.ToString());
+        }
+
+        // 4. The notes' "gather with a Semaphore": never more than 3 requests at once.
+        await output.WriteLineAsync();
+        await output.WriteLineAsync("4. maxConcurrency: 10 requests, 3 at a time");
+        int running = 0, highWater = 0;
+        start = EventLoop.Current.Elapsed;
+        Func<CancellationToken, Task<string>>[] limited = [.. Enumerable.Range(1, 10).Select(i => (Func<CancellationToken, Task<string>>)(async ct =>
+        {
+            highWater = Math.Max(highWater, ++running);
+            try
+            {
+                return await FetchAsync($"/users/{i}", ct);
+            }
+            finally
+            {
+                running--;
+            }
+        }))];
+        string[] all = await AsyncIO.GatherAsync(limited, maxConcurrency: 3);
+        Print(output, $"{all.Length} results in {Since(start)}, at most {highWater} running at once");
+
+        // 5. Cancelling a gather cancels every child it started.
+        await output.WriteLineAsync();
+        await output.WriteLineAsync("5. cancelling the gather cancels its children");
+        using var cancellation = new CancellationTokenSource();
+        var cancelled = new List<string>();
+        Func<CancellationToken, Task<string>>[] children = [.. Urls.Select(url => (Func<CancellationToken, Task<string>>)(async ct =>
+        {
+            try
+            {
+                return await AsyncIO.SleepAsync(TimeSpan.FromSeconds(10), url, ct);
+            }
+            catch (OperationCanceledException)
+            {
+                cancelled.Add(url);
+                throw;
+            }
+        }))];
+        Task<string[]> gather = AsyncIO.GatherAsync(children, cancellationToken: cancellation.Token);
+        await AsyncIO.SleepAsync(TimeSpan.FromSeconds(1));
+        CancelNow(cancellation);
+        try
+        {
+            await gather;
+        }
+        catch (OperationCanceledException)
+        {
+            Print(output, $"gather cancelled; children cancelled: {string.Join(", ", cancelled)}");
+        }
+    }
+
+    private static async Task OverHttpAsync(TextWriter output)
+    {
+        await output.WriteLineAsync();
+        await output.WriteLineAsync("6. the notes' example over real HTTP (a local server on 127.0.0.1)");
+        await using LocalApi api = await LocalApi.StartAsync();
+        using var http = new HttpClient { BaseAddress = api.BaseAddress };
+        string[] users = await AsyncIO.GatherAsync(Urls.Select(url => http.GetStringAsync(url.TrimStart('/'))));
+        foreach (string user in users)
+        {
+            await output.WriteLineAsync($"   {user}");
+        }
+    }
+
+    private static async Task<string> FailAfterAsync(double seconds)
+    {
+        await AsyncIO.SleepAsync(TimeSpan.FromSeconds(seconds));
+        throw new InvalidOperationException("/users/2 returned 500");
+    }
+
+    // On the loop, cancel synchronously: the children's callbacks then run on the loop thread, in order.
+    private static void CancelNow(CancellationTokenSource source) => source.Cancel();
+
+    private static string Since(TimeSpan start) => $"{(EventLoop.Current!.Elapsed - start).TotalSeconds:0.0}s";
+
+    private static string Indent(string text) => "   " + text.Replace("\n", "\n   ", StringComparison.Ordinal);
+
+    private static void Print(TextWriter output, string line) =>
+        output.WriteLine($"   [t={EventLoop.Current!.Elapsed.TotalSeconds:0.0}s] {line}");
+}

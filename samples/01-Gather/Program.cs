@@ -1,0 +1,3 @@
+using AsyncNotes.Samples.Gather;
+
+GatherSample.Run(Console.Out);

@@ -1,0 +1,3 @@
+using AsyncNotes.Samples.WaitAndTimeouts;
+
+WaitAndTimeoutsSample.Run(Console.Out);
