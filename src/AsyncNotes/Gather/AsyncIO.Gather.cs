@@ -107,7 +107,8 @@ public static partial class AsyncIO
     ///   running is cancelled later if <paramref name="cancellationToken"/> is, or if the loop's run ends.</item>
     ///   <item>Cancelling <paramref name="cancellationToken"/> cancels every unfinished child's token; the gather then waits
     ///   for the started children to finish and throws <see cref="OperationCanceledException"/> (a child that ignores its
-    ///   token delays that, as a task that swallows <c>CancelledError</c> does in asyncio).</item>
+    ///   token delays that, as a task that swallows <c>CancelledError</c> does in asyncio). A child that fails with another
+    ///   exception meanwhile (its cleanup throws) makes the gather throw that exception instead, as asyncio's does.</item>
     ///   <item>A token already cancelled at the call: no delegate runs and the gather is cancelled.</item>
     ///   <item>A delegate that throws instead of returning a task counts as that child failing (or being cancelled, for an
     ///   <see cref="OperationCanceledException"/>), as in an async method.</item>
@@ -219,7 +220,7 @@ public static partial class AsyncIO
     public static Task GatherAsync(IEnumerable<Func<CancellationToken, Task>> work, int? maxConcurrency = null, CancellationToken cancellationToken = default)
     {
         Func<CancellationToken, Task>[] children = CheckWork(work, maxConcurrency);
-        Func<CancellationToken, Task<bool>>[] wrapped = [.. children.Select(child => (Func<CancellationToken, Task<bool>>)(ct => WithoutResultAsync(child(ct))))];
+        Func<CancellationToken, Task<bool>>[] wrapped = [.. children.Select(child => (Func<CancellationToken, Task<bool>>)(ct => WithoutResultAsync(child(ct) ?? throw new InvalidOperationException("A work delegate returned null instead of a task."))))];
         return GatherOperation<bool>.GatherAsync(wrapped, returnExceptions: false, maxConcurrency ?? int.MaxValue, cancellationToken);
     }
 

@@ -41,6 +41,7 @@ internal sealed class GatherOperation<T>
     private bool _pumping;
     private bool _stopped;
     private bool _cancelRequested;
+    private Exception? _failureWhileCancelling;
     private bool _done;
 
     private GatherOperation(Task<T>[]? tasks, Func<CancellationToken, Task<T>>[]? work, bool returnExceptions, int limit, CancellationToken cancellationToken)
@@ -190,10 +191,17 @@ internal sealed class GatherOperation<T>
             }
             else if (_cancelRequested)
             {
+                if (!_returnExceptions && outcome.IsFaulted)
+                {
+                    // A real failure while cancelling (cleanup that throws) is not lost: asyncio's gather raises it too.
+                    _failureWhileCancelling ??= outcome.Exception;
+                }
+
                 if (_finished == _next)
                 {
                     _done = true;
-                    complete = CompleteCanceled;
+                    Exception? failure = _failureWhileCancelling;
+                    complete = failure is null ? CompleteCanceled : () => _source.TrySetException(failure);
                 }
             }
             else if (!_returnExceptions && !outcome.IsSuccess)
@@ -282,9 +290,18 @@ internal sealed class GatherOperation<T>
             }
         }
 
+        // A child's own token callback may throw; every other child must still be cancelled and the gather still end.
+        List<Exception>? callbackErrors = null;
         foreach (CancellationTokenSource child in unfinished)
         {
-            child.Cancel();
+            try
+            {
+                child.Cancel();
+            }
+            catch (AggregateException error)
+            {
+                (callbackErrors ??= []).Add(error);
+            }
         }
 
         if (completeNow)
@@ -293,6 +310,11 @@ internal sealed class GatherOperation<T>
         }
 
         CheckAllChildrenDone();
+        if (callbackErrors is not null)
+        {
+            // Surfaces where a throwing callback always does: from the Cancel() call (or, on a loop, to its exception handler).
+            throw new AggregateException(callbackErrors);
+        }
     }
 
     private void CompleteCanceled() => _source.TrySetCanceled(_cancellationToken);

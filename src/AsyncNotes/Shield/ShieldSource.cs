@@ -74,9 +74,10 @@ internal sealed class ShieldSource<T>
 
     private void OnCancelRequested(CancellationToken token)
     {
+        // The registration is not disposed here: off a loop this may run inside UnsafeRegister, before Start has stored it.
+        // A registration whose callback has run holds nothing.
         if (_outer.TrySetCanceled(token))
         {
-            _registration.Dispose();
             CancelNow(_unhook);
         }
     }

@@ -20,7 +20,8 @@ public static partial class AsyncIO
     ///   <item>When every attempt fails, the result has no winner (<see cref="StaggeredRaceResult{T}.HasWinner"/> is false)
     ///   and nothing is thrown: each failure is in <see cref="StaggeredRaceResult{T}.Exceptions"/> at its attempt's index.</item>
     ///   <item>Cancelling <paramref name="cancellationToken"/> cancels every running attempt, waits for them to end, and throws
-    ///   <see cref="OperationCanceledException"/>, as asyncio re-raises the <c>CancelledError</c>.</item>
+    ///   <see cref="OperationCanceledException"/>, as asyncio re-raises the <c>CancelledError</c>, even when a winner was
+    ///   found while the losers were still unwinding (dispose such a winner's resource yourself if that matters).</item>
     ///   <item>An attempt that ignores its token and succeeds after the winner is not a second winner; its result is dropped.</item>
     /// </list>
     /// </remarks>

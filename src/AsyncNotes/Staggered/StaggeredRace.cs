@@ -98,21 +98,10 @@ internal sealed class StaggeredRace<T>
 
     private async Task RunAttemptAsync(int index, TaskCompletionSource turn, CancellationToken token)
     {
+        T result;
         try
         {
-            T result = await _attempts[index](token).ConfigureAwait(true); // stay on the loop
-            lock (_gate)
-            {
-                if (_over)
-                {
-                    return; // the race was decided (or cancelled) already: a late success is dropped
-                }
-
-                _winnerIndex = index;
-                _result = result;
-            }
-
-            EndRace(except: index);
+            result = await _attempts[index](token).ConfigureAwait(true); // stay on the loop
         }
 #pragma warning disable CA1031 // Every failure is the race's data: it is returned in StaggeredRaceResult.Exceptions, never lost.
         catch (Exception exception)
@@ -124,7 +113,23 @@ internal sealed class StaggeredRace<T>
             }
 
             turn.TrySetResult();
+            return;
         }
+
+        lock (_gate)
+        {
+            if (_over)
+            {
+                return; // the race was decided (or cancelled) already: a late success is dropped
+            }
+
+            // Decided under the same lock as the check: off a loop, two attempts may succeed at the same instant.
+            _over = true;
+            _winnerIndex = index;
+            _result = result;
+        }
+
+        EndRace(except: index);
     }
 
     private void OnCallerCancelled() => LoopAware.Schedule(_loop, () => EndRace(except: -1));
@@ -147,12 +152,25 @@ internal sealed class StaggeredRace<T>
             turn = _currentTurn;
         }
 
+        // An attempt's own token callback may throw; every other attempt must still be cancelled and the turn still end.
+        List<Exception>? callbackErrors = null;
         foreach (CancellationTokenSource token in toCancel)
         {
-            CancelNow(token);
+            try
+            {
+                CancelNow(token);
+            }
+            catch (AggregateException error)
+            {
+                (callbackErrors ??= []).Add(error);
+            }
         }
 
         turn?.TrySetResult();
+        if (callbackErrors is not null)
+        {
+            throw new AggregateException(callbackErrors);
+        }
     }
 
     /// <summary>Cancels synchronously: on the loop the callbacks must run on the loop thread, in order, not on the thread pool.</summary>

@@ -157,9 +157,10 @@ public static partial class AsyncIO
             // ConfigureAwait(true): stay on the loop. WaitAsync's timer comes from the loop's clock, so it fires on the loop.
             return await task.WaitAsync(limit, time, cancellationToken).ConfigureAwait(true);
         }
-        catch (TimeoutException) when (!task.IsCompleted)
+        catch (TimeoutException timeout) when (!IsOwnFailure(task, timeout))
         {
-            throw new TimeoutException(WaitForMessage);
+            // The deadline fired; if the task completed in the same instant (off a loop), its outcome wins.
+            return task.IsCompleted ? await task.ConfigureAwait(true) : throw new TimeoutException(WaitForMessage);
         }
     }
 
@@ -170,9 +171,19 @@ public static partial class AsyncIO
             // ConfigureAwait(true): stay on the loop.
             await task.WaitAsync(limit, time, cancellationToken).ConfigureAwait(true);
         }
-        catch (TimeoutException) when (!task.IsCompleted)
+        catch (TimeoutException timeout) when (!IsOwnFailure(task, timeout))
         {
-            throw new TimeoutException(WaitForMessage);
+            if (!task.IsCompleted)
+            {
+                throw new TimeoutException(WaitForMessage);
+            }
+
+            // The deadline fired; the task completed in the same instant (off a loop): its outcome wins.
+            await task.ConfigureAwait(true);
         }
     }
+
+    /// <summary>Whether <paramref name="timeout"/> is the task's own failure rather than the deadline's.</summary>
+    private static bool IsOwnFailure(Task task, TimeoutException timeout) =>
+        task.IsFaulted && task.Exception!.InnerExceptions.Contains(timeout);
 }

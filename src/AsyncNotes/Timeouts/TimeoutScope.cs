@@ -32,6 +32,8 @@ public sealed class TimeoutScope
     private readonly EventLoop? _loop; // set when the clock is the current loop's, whose timers fire on the loop
     private readonly CancellationTokenSource _cancellation;
     private ITimer? _timer;
+    private long _armedAt;
+    private TimeSpan _armedFor;
     private DateTimeOffset? _when;
     private State _state;
     private bool _cancelling;
@@ -166,6 +168,8 @@ public sealed class TimeoutScope
     /// <summary>Leaves the scope (idempotent): disarms the timer, releases the token source, and says whether the deadline fired.</summary>
     internal bool Finish()
     {
+        bool dispose;
+        bool expired;
         lock (_gate)
         {
             if (_state is State.Entered)
@@ -179,13 +183,18 @@ public sealed class TimeoutScope
 
             _timer?.Dispose();
             _timer = null;
-            if (!_cancelling)
-            {
-                _cancellation.Dispose();
-            }
-
-            return _state is State.Expired;
+            dispose = !_cancelling;
+            expired = _state is State.Expired;
         }
+
+        // Outside the lock: disposing a linked source waits for a callback of the caller's token that may be running on
+        // another thread, and such a callback may read this scope's state.
+        if (dispose)
+        {
+            _cancellation.Dispose();
+        }
+
+        return expired;
     }
 
     // Called under _gate.
@@ -197,7 +206,15 @@ public sealed class TimeoutScope
             return;
         }
 
-        TimeSpan due = when - _time.GetUtcNow();
+        ArmFor(when - _time.GetUtcNow());
+    }
+
+    // Called under _gate. The deadline is turned into a span once, here, and from then on measured with the clock's
+    // monotonic timestamps, so a wall-clock step (NTP) does not move it; asyncio's deadlines are on the monotonic loop.time().
+    private void ArmFor(TimeSpan due)
+    {
+        _armedAt = _time.GetTimestamp();
+        _armedFor = due;
         if (due <= TimeSpan.Zero && _loop is not null)
         {
             // asyncio's call_soon(_on_timeout): the expiry goes to the back of the ready queue now, ahead of anything the work
@@ -234,14 +251,15 @@ public sealed class TimeoutScope
     {
         lock (_gate)
         {
-            if (_state is not State.Entered || _when is not { } when)
+            if (_state is not State.Entered || _when is null)
             {
                 return;
             }
 
-            if (when > _time.GetUtcNow())
+            TimeSpan remaining = _armedFor - _time.GetElapsedTime(_armedAt);
+            if (remaining > TimeSpan.Zero)
             {
-                Arm();
+                ArmFor(remaining);
                 return;
             }
 
