@@ -62,13 +62,30 @@ public sealed class SleepTests
 
         TimeSpan end = TestLoop.RunVirtual(async () =>
         {
-            SynchronizationContext.Current!.Post(_ => log.Add("ready before"), null);
+            // As for zero: A is ready before the sleep, B (posted by A) one turn later; exactly one turn puts "resumed" between.
+            SynchronizationContext context = SynchronizationContext.Current!;
+            var bRan = new TaskCompletionSource();
+            context.Post(
+                _ =>
+                {
+                    log.Add("ready before");
+                    context.Post(
+                        _ =>
+                        {
+                            log.Add("one turn later");
+                            bRan.SetResult();
+                        },
+                        null);
+                },
+                null);
             await AsyncIO.SleepAsync(TimeSpan.FromMilliseconds(milliseconds));
             log.Add("resumed");
-            return TestLoop.Now;
+            TimeSpan now = TestLoop.Now;
+            await bRan.Task;
+            return now;
         });
 
-        log.Entries.Should().Equal("ready before", "resumed");
+        log.Entries.Should().Equal("ready before", "resumed", "one turn later");
         end.Should().Be(TimeSpan.Zero);
     }
 
