@@ -4,6 +4,7 @@ namespace AsyncNotes.Tests.Core;
 
 public sealed class RunTests
 {
+    // RN-01: Run returns main's value.
     [Fact]
     public void Run_MainReturnsValue_ReturnsIt()
     {
@@ -16,6 +17,7 @@ public sealed class RunTests
         result.Should().Be(42);
     }
 
+    // RN-01: Run rethrows main's original exception, not an AggregateException.
     [Fact]
     public void Run_MainThrows_TheOriginalExceptionSurfacesUnwrapped()
     {
@@ -54,6 +56,7 @@ public sealed class RunTests
         act.Should().Throw<OperationCanceledException>().Which.CancellationToken.Should().Be(cts.Token);
     }
 
+    // RN-03: a nested Run throws InvalidOperationException instead of deadlocking the loop's only thread.
     [Fact]
     public void Run_CalledFromCodeOnALoop_ThrowsInvalidOperationExceptionThatExplainsTheMistake()
     {
@@ -69,6 +72,7 @@ public sealed class RunTests
             .Which.Message.Should().Contain("already running on an event loop").And.Contain("Await");
     }
 
+    // RN-02: static typing rejects non-awaitables; what is left to check is null.
     [Fact]
     public void Run_NullMain_ThrowsArgumentNullExceptionBeforeAnyWork()
     {
@@ -93,18 +97,20 @@ public sealed class RunTests
         SynchronizationContext.Current.Should().BeSameAs(before, "Run restores the caller's context");
     }
 
+    // Rule: main starts at the loop's first turn, as asyncio.run's main task (Task-1). Observable: main is already a task
+    // the loop knows of (registered before it was started) when its first line runs, so a task it creates there is the
+    // loop's second (Task-2). Had Run invoked main inline, that task would be registered first and named Task-1.
     [Fact]
     public void Run_MainStartsAtTheLoopsFirstTurn_NotInsideTheCall()
     {
-        var log = new EventLog();
-
-        AsyncIO.Run(() =>
+        Action act = () => TestLoop.RunVirtual(() =>
         {
-            log.Add($"main on loop: {EventLoop.Current is not null}");
-            return Task.CompletedTask;
+            var never = new TaskCompletionSource();
+            Task child = AsyncIO.CreateTask(_ => never.Task);
+            return child;
         });
 
-        log.Entries.Should().Equal("main on loop: True");
+        act.Should().Throw<EventLoopDeadlockException>().Which.WaitingTasks.Should().Equal("main", "Task-2");
     }
 
     [Fact]
@@ -264,25 +270,71 @@ public sealed class RunTests
         log.Entries.Should().Equal("main done");
     }
 
+    // Rule: after the run, posts are discarded (asyncio's closed loop), neither run inline nor sent to the thread pool.
     [Fact]
     public async Task Run_WorkThatPostsBackAfterTheRunEnded_PostsNothingAndThrowsNothing()
     {
+        CancellationToken testToken = TestContext.Current.CancellationToken;
         var log = new EventLog();
         using var release = new ManualResetEventSlim();
+        using var ran = new ManualResetEventSlim();
         Task? worker = null;
         SynchronizationContext? loopContext = null;
 
         AsyncIO.Run(async () =>
         {
             loopContext = SynchronizationContext.Current;
-            worker = Task.Run(() => release.Wait(TestContext.Current.CancellationToken));
+            worker = Task.Run(
+                () =>
+                {
+                    release.Wait(testToken);
+                    loopContext!.Post(
+                        _ =>
+                        {
+                            log.Add("ran after close");
+                            ran.Set();
+                        },
+                        null);
+                    log.Add("posted");
+                },
+                testToken);
             await AsyncIO.SleepAsync(TimeSpan.Zero);
         });
 
         release.Set();
-        await worker!.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
-        loopContext!.Post(_ => log.Add("ran after close"), null);
+        await worker!.WaitAsync(TimeSpan.FromSeconds(30), testToken);
 
-        log.Entries.Should().BeEmpty();
+        // A thread-pool fallback would run the callback within moments; half a second is far more than it needs.
+        ran.Wait(TimeSpan.FromMilliseconds(500), testToken).Should().BeFalse("a closed loop runs nothing, anywhere");
+        log.Entries.Should().Equal("posted");
+        ((EventLoopSynchronizationContext)loopContext!).Loop.TryPost(_ => log.Add("late"), null).Should().BeFalse("the closed loop drops the post");
+        log.Entries.Should().Equal("posted");
+    }
+
+    // RN-05: asyncio.Runner shares one context across runs; AsyncNotes has no Runner. What exists: each AsyncIO.Run is a
+    // fresh asyncio.run, and an AsyncLocal set inside one run is not seen by the next (asyncio.run also copies a new
+    // context per call). A value set by the caller flows into each run.
+    [Fact]
+    public void Run_AsyncLocalSetInsideOneRun_IsNotSeenByTheNextRun()
+    {
+        var local = new AsyncLocal<string?>();
+        local.Value = "caller";
+
+        string? seenInFirst = AsyncIO.Run(async () =>
+        {
+            string? before = local.Value;
+            local.Value = "set by the first run";
+            await AsyncIO.SleepAsync(TimeSpan.Zero);
+            return before;
+        });
+        string? seenInSecond = AsyncIO.Run(async () =>
+        {
+            await AsyncIO.SleepAsync(TimeSpan.Zero);
+            return local.Value;
+        });
+
+        seenInFirst.Should().Be("caller");
+        seenInSecond.Should().Be("caller", "the first run's change stayed inside it");
+        local.Value.Should().Be("caller");
     }
 }

@@ -4,6 +4,7 @@ namespace AsyncNotes.Tests.EventLoops;
 
 public sealed class OrderingTests
 {
+    // RN-08: ready callbacks run strictly in the order they were posted, also when posted from the loop thread itself.
     [Fact]
     public void Post_ReadyCallbacks_RunFirstInFirstOut()
     {

@@ -94,4 +94,112 @@ public sealed class TrackedWorkTests
         withResult.Should().Throw<ArgumentNullException>().WithParameterName("work");
         withoutResult.Should().Throw<ArgumentNullException>().WithParameterName("work");
     }
+
+    // Rule: the token only stops work that has not started yet. Already cancelled: the work never runs.
+    [Fact]
+    public void ToThreadAsync_TokenCancelledBeforeTheWorkStarts_TheWorkNeverRunsAndTheTaskIsCancelled()
+    {
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        int calls = 0;
+
+        (TaskStatus Status, Exception? Error) seen = TestLoop.RunVirtual(async () =>
+        {
+            Task<int> task = AsyncIO.ToThreadAsync(() => Interlocked.Increment(ref calls), cts.Token);
+            Exception? error = await Record.ExceptionAsync(() => task);
+            return (task.Status, error);
+        });
+
+        seen.Status.Should().Be(TaskStatus.Canceled);
+        seen.Error.Should().BeAssignableTo<OperationCanceledException>();
+        calls.Should().Be(0);
+    }
+
+    // Rule: the token only stops work that has not started yet. Cancelled while the work runs: the work runs to the end
+    // and its result is returned (a thread cannot be interrupted, as in Python).
+    [Fact]
+    public void ToThreadAsync_TokenCancelledWhileTheWorkRuns_TheWorkFinishesAndItsResultIsReturned()
+    {
+        using var started = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+
+        (TaskStatus Status, int Result, bool SawTheCancel) seen = TestLoop.RunVirtual(async () =>
+        {
+            using var cts = new CancellationTokenSource();
+            bool sawTheCancel = false;
+            Task<int> task = AsyncIO.ToThreadAsync(
+                () =>
+                {
+                    started.Set();
+                    release.Wait(TimeSpan.FromSeconds(30)).Should().BeTrue();
+                    sawTheCancel = cts.IsCancellationRequested;
+                    return 5;
+                },
+                cts.Token);
+
+            // Wait for the start without blocking the loop: a second piece of tracked work does the waiting.
+            (await AsyncIO.ToThreadAsync(() => started.Wait(TimeSpan.FromSeconds(30)))).Should().BeTrue();
+            cts.CancelOnLoop();
+            release.Set();
+            int result = await task;
+            return (task.Status, result, sawTheCancel);
+        });
+
+        seen.Should().Be((TaskStatus.RanToCompletion, 5, true));
+    }
+
+    // Rule: the result comes back to the loop as one ready callback, in FIFO order. A was queued before the result, B after
+    // it: the awaiter resumes after A and before B. Resuming inline on the worker would put it before A; a second hop
+    // through the queue would put it after B.
+    [Fact]
+    public void ToThreadAsync_TheResultComesBackAsOneReadyCallbackInFifoOrder()
+    {
+        var log = new EventLog();
+        using var release = new ManualResetEventSlim();
+        int loopThread = 0;
+
+        TestLoop.RunVirtual(async () =>
+        {
+            EventLoop loop = TestLoop.Current;
+            SynchronizationContext context = SynchronizationContext.Current!;
+            loopThread = Environment.CurrentManagedThreadId;
+            var bRan = new TaskCompletionSource();
+            Task<int> work = AsyncIO.ToThreadAsync(() =>
+            {
+                release.Wait(TimeSpan.FromSeconds(30)).Should().BeTrue();
+                return 1;
+            });
+
+            context.Post(_ => log.Add("A"), null);
+            release.Set();
+
+            // Block this callback (bounded) until the worker has queued its completion behind A, then queue B.
+            SpinWait.SpinUntil(() => ReadyCount(loop) == 2, TimeSpan.FromSeconds(30)).Should().BeTrue();
+            context.Post(
+                _ =>
+                {
+                    log.Add("B");
+                    bRan.SetResult();
+                },
+                null);
+
+            int result = await work;
+            log.Add($"result {result} on the loop thread={Environment.CurrentManagedThreadId == loopThread}");
+            await bRan.Task;
+        });
+
+        log.Entries.Should().Equal("A", "result 1 on the loop thread=True", "B");
+    }
+
+    /// <summary>How many callbacks are queued on <paramref name="loop"/> (private state, read only to synchronise a test).</summary>
+    private static int ReadyCount(EventLoop loop)
+    {
+        var ready = (System.Collections.ICollection)typeof(EventLoop)
+            .GetField("_ready", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!
+            .GetValue(loop)!;
+        lock (typeof(EventLoop).GetField("_gate", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(loop)!)
+        {
+            return ready.Count;
+        }
+    }
 }

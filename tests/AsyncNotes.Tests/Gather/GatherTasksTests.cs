@@ -155,8 +155,9 @@ public sealed class GatherTasksTests
             return await AsyncIO.GatherAsync([AfterAsync(2, 1, log, "a"), AfterAsync(5, 2, log, "b", childCts.Token), FailAfterAsync(3, failure, log, "c")], returnExceptions: true);
         });
 
-        outcomes.Select(o => o.ToString()).Should().Equal("Success(1)", "Canceled(TaskCanceledException: A task was canceled.)", "Faulted(InvalidOperationException: boom)");
-        outcomes[1].Exception.Should().BeAssignableTo<OperationCanceledException>();
+        outcomes.Select(o => o.Status).Should().Equal(OutcomeStatus.Success, OutcomeStatus.Canceled, OutcomeStatus.Faulted);
+        outcomes[0].Value.Should().Be(1);
+        outcomes[1].Exception.Should().BeAssignableTo<OperationCanceledException>().Which.CancellationToken.IsCancellationRequested.Should().BeTrue();
         outcomes[2].Exception.Should().BeSameAs(failure);
     }
 
@@ -290,6 +291,70 @@ public sealed class GatherTasksTests
         });
 
         log.Entries.Should().Equal("a done@1", "b done@2", "all done@2", "d fails@3", "caught@3", "c done@5");
+    }
+
+    // Rule: the input is read once, at the call: a one-shot sequence is enumerated there and only there, and changing a
+    // list after the call changes nothing.
+    [Fact]
+    public void GatherAsync_Input_IsReadOnceAtTheCall()
+    {
+        var log = new EventLog();
+        int enumerations = 0;
+
+        (int AtTheCall, int[] FromSequence, int[] FromList) seen = TestLoop.RunVirtual(async () =>
+        {
+            IEnumerable<Task<int>> OneShot()
+            {
+                enumerations++;
+                yield return AfterAsync(2, 1, log, "a");
+                yield return AfterAsync(1, 2, log, "b");
+            }
+
+            Task<int[]> fromSequence = AsyncIO.GatherAsync(OneShot());
+            int atTheCall = enumerations;
+
+            var list = new List<Task<int>> { AfterAsync(1, 10, log, "c") };
+            Task<int[]> fromList = AsyncIO.GatherAsync(list);
+            list.Add(AfterAsync(5, 20, log, "added later"));
+            list.RemoveAt(0);
+
+            int[] first = await fromSequence;
+            int[] second = await fromList;
+            await list[0];
+            return (atTheCall, first, second);
+        });
+
+        seen.AtTheCall.Should().Be(1);
+        enumerations.Should().Be(1);
+        seen.FromSequence.Should().Equal(1, 2);
+        seen.FromList.Should().Equal(10);
+    }
+
+    // The non-generic form over tasks: its token stops only the waiting, at once; the tasks keep running.
+    [Fact]
+    public void GatherAsync_NonGenericTasksTokenCancelled_EndsCancelledAtOnceWhileTheTasksKeepRunning()
+    {
+        var log = new EventLog();
+
+        TestLoop.RunVirtual(async () =>
+        {
+            using var cts = new CancellationTokenSource(TestLoop.Seconds(1), TestLoop.Current.Time);
+            Task text = AfterAsync(3, "text", log, "a");
+            Task number = AfterAsync(2, 42, log, "b");
+            try
+            {
+                await AsyncIO.GatherAsync(new[] { text, number }, cts.Token);
+                log.AddAt("not reached");
+            }
+            catch (OperationCanceledException e)
+            {
+                log.AddAt($"gather cancelled by caller={e.CancellationToken == cts.Token}");
+            }
+
+            await Task.WhenAll(text, number);
+        });
+
+        log.Entries.Should().Equal("gather cancelled by caller=True@1", "b done@2", "a done@3");
     }
 
     // Off a loop: the same rules, on the thread pool.

@@ -99,6 +99,8 @@ public sealed class CreateTaskTests
         task!.IsCanceled.Should().BeTrue();
     }
 
+    // RN-11: the task's token is passed into the AsyncNotes operation it awaits (here SleepAsync); that operation ends
+    // Canceled, its OperationCanceledException propagates through the task's code, and the task ends Canceled.
     [Fact]
     public void CreateTask_CallersTokenCancelledWhileRunning_CancelsTheTasksToken()
     {
@@ -107,7 +109,23 @@ public sealed class CreateTaskTests
         TestLoop.RunVirtual(async () =>
         {
             using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(2), TestLoop.Current.Time);
-            Task task = AsyncIO.CreateTask(ct => AsyncIO.SleepAsync(TimeSpan.FromHours(1), ct), cancellationToken: cts.Token);
+            Task task = AsyncIO.CreateTask(
+                async ct =>
+                {
+                    Task sleep = AsyncIO.SleepAsync(TimeSpan.FromHours(1), ct);
+                    try
+                    {
+                        await sleep;
+                    }
+                    catch (OperationCanceledException ex)
+                    {
+                        log.AddAt($"sleep canceled={sleep.IsCanceled} with the task's token={ex.CancellationToken == ct}");
+                        throw;
+                    }
+
+                    log.AddAt("not reached");
+                },
+                cancellationToken: cts.Token);
             try
             {
                 await task;
@@ -118,18 +136,74 @@ public sealed class CreateTaskTests
             }
         });
 
-        log.Entries.Should().Equal("cancelled=True@2");
+        log.Entries.Should().Equal("sleep canceled=True with the task's token=True@2", "cancelled=True@2");
     }
 
+    // RN-10: a task that catches the cancellation and returns a value is not cancelled: it ends RanToCompletion.
+    [Fact]
+    public void CreateTask_CatchesTheCancellationAndReturnsAValue_EndsRanToCompletion()
+    {
+        (TaskStatus Status, string Result, TimeSpan At) outcome = TestLoop.RunVirtual(async () =>
+        {
+            using var cts = new CancellationTokenSource(TestLoop.Seconds(1), TestLoop.Current.Time);
+            Task<string> task = AsyncIO.CreateTask(
+                async ct =>
+                {
+                    try
+                    {
+                        await AsyncIO.SleepAsync(TimeSpan.FromHours(1), ct);
+                        return "slept";
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        return "caught";
+                    }
+                },
+                cancellationToken: cts.Token);
+            string result = await task;
+            return (task.Status, result, TestLoop.Now);
+        });
+
+        outcome.Should().Be((TaskStatus.RanToCompletion, "caught", TestLoop.Seconds(1)));
+    }
+
+    // RN-10, the .NET difference by design (cooperative cancellation): a task whose token is cancelled while it runs but
+    // which returns without checking the token ends RanToCompletion. In asyncio (test_cancel_at_end) it would end cancelled.
+    [Fact]
+    public void CreateTask_TokenCancelledWhileRunningButNeverChecked_EndsRanToCompletion_UnlikeAsyncio()
+    {
+        (TaskStatus Status, int Result, bool SawTheRequest) outcome = TestLoop.RunVirtual(async () =>
+        {
+            using var cts = new CancellationTokenSource();
+            bool sawTheRequest = false;
+            Task<int> task = AsyncIO.CreateTask(
+                async ct =>
+                {
+                    await AsyncIO.SleepAsync(TestLoop.Seconds(1), CancellationToken.None); // not the token: nothing observes the cancel
+                    cts.CancelOnLoop(); // the task cancels itself, as asyncio's test_cancel_at_end does
+                    sawTheRequest = ct.IsCancellationRequested;
+                    return 7;
+                },
+                cancellationToken: cts.Token);
+            int result = await task;
+            return (task.Status, result, sawTheRequest);
+        });
+
+        outcome.Should().Be((TaskStatus.RanToCompletion, 7, true));
+    }
+
+    // Off a loop, CreateTask's work runs on the thread pool.
     [Fact]
     public async Task CreateTask_OffTheLoop_RunsOnTheThreadPool()
     {
         EventLoop.Current.Should().BeNull();
 
-        int result = await AsyncIO.CreateTask(ct => Task.FromResult(Environment.CurrentManagedThreadId), cancellationToken: TestContext.Current.CancellationToken)
+        (bool OnPool, bool OnLoop) seen = await AsyncIO.CreateTask(
+                ct => Task.FromResult((Thread.CurrentThread.IsThreadPoolThread, EventLoop.Current is not null)),
+                cancellationToken: TestContext.Current.CancellationToken)
             .WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
 
-        result.Should().BePositive();
+        seen.Should().Be((true, false));
     }
 
     [Fact]

@@ -310,19 +310,19 @@ public sealed class TimelineTests
     [Fact]
     public void ToGantt_EmptyTimeline_SaysSo()
     {
-        new Timeline(new ManualTime()).ToGantt().Should().Be("(no spans recorded)");
+        new Timeline(new ManualTimeProvider()).ToGantt().Should().Be("(no spans recorded)");
     }
 
     [Fact]
     public void ToMermaid_EmptyTimeline_WritesAChartWithoutTasks()
     {
-        new Timeline(new ManualTime()).ToMermaid().Should().Be("gantt\n    dateFormat x\n    axisFormat %s.%L\n    todayMarker off");
+        new Timeline(new ManualTimeProvider()).ToMermaid().Should().Be("gantt\n    dateFormat x\n    axisFormat %s.%L\n    todayMarker off");
     }
 
     [Fact]
     public void ToMermaid_NameWithSyntaxCharacters_WritesEntityCodes()
     {
-        var time = new ManualTime();
+        var time = new ManualTimeProvider();
         var timeline = new Timeline(time);
         using (timeline.Start("GET http://x/?a=1;b=2 #3 50%\nnext line"))
         {
@@ -378,7 +378,7 @@ public sealed class TimelineTests
     [Fact]
     public void RecordAsync_TokenAlreadyCancelled_ReturnsCancelledWithoutRunningOrRecording()
     {
-        var timeline = new Timeline(new ManualTime());
+        var timeline = new Timeline(new ManualTimeProvider());
         bool ran = false;
 
         Task task = timeline.RecordAsync("never", _ =>
@@ -412,7 +412,7 @@ public sealed class TimelineTests
     [Fact]
     public void Dispose_CalledTwice_KeepsTheFirstEnd()
     {
-        var time = new ManualTime();
+        var time = new ManualTimeProvider();
         var timeline = new Timeline(time);
         TimelineSpan span = timeline.Start("once");
         time.Advance(TimeSpan.FromSeconds(1));
@@ -443,7 +443,7 @@ public sealed class TimelineTests
     [Fact]
     public void Start_BadName_Throws()
     {
-        var timeline = new Timeline(new ManualTime());
+        var timeline = new Timeline(new ManualTimeProvider());
 
         FluentActions.Invoking(() => timeline.Start(null!)).Should().Throw<ArgumentNullException>().WithParameterName("name");
         FluentActions.Invoking(() => timeline.Start(" ")).Should().Throw<ArgumentException>().WithParameterName("name");
@@ -453,7 +453,7 @@ public sealed class TimelineTests
     [Fact]
     public void RecordAsync_BadInput_ThrowsAtTheCallBeforeRecording()
     {
-        var timeline = new Timeline(new ManualTime());
+        var timeline = new Timeline(new ManualTimeProvider());
 
         Call(() => timeline.RecordAsync(null!, () => Task.CompletedTask)).Should().Throw<ArgumentNullException>().WithParameterName("name");
         Call(() => timeline.RecordAsync("", () => Task.FromResult(1))).Should().Throw<ArgumentException>().WithParameterName("name");
@@ -467,7 +467,7 @@ public sealed class TimelineTests
     [Fact]
     public void ToGantt_WidthBelowTen_Throws()
     {
-        var timeline = new Timeline(new ManualTime());
+        var timeline = new Timeline(new ManualTimeProvider());
 
         FluentActions.Invoking(() => timeline.ToGantt(9)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("width");
         timeline.ToGantt(10).Should().Be("(no spans recorded)");
@@ -487,7 +487,7 @@ public sealed class TimelineTests
     [Fact]
     public void Timeline_OffTheLoopWithAnInjectedClock_DrawsExactly()
     {
-        var time = new ManualTime();
+        var time = new ManualTimeProvider();
         var timeline = new Timeline(time);
 
         using (timeline.Start("download"))
@@ -514,7 +514,7 @@ public sealed class TimelineTests
     [Fact]
     public void Start_FromManyThreadPoolThreadsAtOnce_RecordsEverySpan()
     {
-        var timeline = new Timeline(new ManualTime());
+        var timeline = new Timeline(new ManualTimeProvider());
         using var ready = new Barrier(4);
 
         Parallel.For(0, 4, new ParallelOptions { MaxDegreeOfParallelism = 4 }, worker =>
@@ -559,17 +559,5 @@ public sealed class TimelineTests
 
         wall.Should().BeLessThan(TimeSpan.FromMinutes(1));
         recorded.Should().Be(TimeSpan.FromHours(1));
-    }
-
-    /// <summary>A clock that moves only when told to.</summary>
-    private sealed class ManualTime : TimeProvider
-    {
-        private long _ticks;
-
-        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
-
-        public override long GetTimestamp() => Interlocked.Read(ref _ticks);
-
-        public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
     }
 }

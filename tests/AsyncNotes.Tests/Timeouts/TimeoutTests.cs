@@ -609,26 +609,40 @@ public sealed class TimeoutTests
         seen!.Expired.Should().BeTrue();
     }
 
+    // Off the loop, the injected clock is the only clock: the deadline is on it, and only moving it fires the timeout.
     [Fact]
     public async Task TimeoutAsync_OffTheLoopWithAnInjectedClock_UsesIt()
     {
         CancellationToken testToken = TestContext.Current.CancellationToken;
-        DateTimeOffset before = TimeProvider.System.GetUtcNow();
+        var time = new ManualTimeProvider();
+        DateTimeOffset start = time.GetUtcNow();
         TimeoutScope? seen = null;
+        var workStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        int result = await AsyncIO.TimeoutAsync(
-                TimeSpan.FromMinutes(10),
-                scope =>
-                {
-                    seen = scope;
-                    return Task.FromResult(3);
-                },
-                TimeProvider.System,
-                testToken)
-            .WaitAsync(TimeSpan.FromSeconds(30), TimeProvider.System, testToken);
+        Task<int> run = AsyncIO.TimeoutAsync(
+            TimeSpan.FromMinutes(10),
+            async scope =>
+            {
+                seen = scope;
+                workStarted.SetResult();
+                await Task.Delay(Timeout.InfiniteTimeSpan, TimeProvider.System, scope.Token);
+                return 3;
+            },
+            time,
+            testToken);
+        await workStarted.Task.WaitAsync(TimeSpan.FromSeconds(30), TimeProvider.System, testToken);
 
-        result.Should().Be(3);
-        seen!.When.Should().BeCloseTo(before + TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(1));
+        seen!.When.Should().Be(start + TimeSpan.FromMinutes(10), "the deadline is read from the injected clock");
+        time.ActiveTimerCount.Should().Be(1, "the deadline's timer is armed on the injected clock");
+        time.Advance(TimeSpan.FromMinutes(10) - TimeSpan.FromTicks(1));
+        run.IsCompleted.Should().BeFalse("the injected clock has not reached the deadline");
         seen.Expired.Should().BeFalse();
+
+        time.Advance(TimeSpan.FromTicks(1));
+        Exception? error = await Record.ExceptionAsync(() => run.WaitAsync(TimeSpan.FromSeconds(30), TimeProvider.System, testToken));
+
+        error.Should().BeOfType<TimeoutException>();
+        seen.Expired.Should().BeTrue();
+        time.ActiveTimerCount.Should().Be(0, "the deadline's timer is released when the run ends");
     }
 }

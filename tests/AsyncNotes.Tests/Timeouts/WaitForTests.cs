@@ -493,13 +493,36 @@ public sealed class WaitForTests
         plainTask.Should().Throw<ArgumentNullException>().WithParameterName("task");
     }
 
-    // Negative timeouts are asyncio's "already expired", not bad input: no ArgumentOutOfRangeException.
+    // Negative timeouts are asyncio's "already expired", not bad input: no ArgumentOutOfRangeException at the call; the
+    // returned task times out without ever running the work (as asyncio.wait_for with timeout <= 0 on a coroutine).
     [Fact]
     public void WaitForAsync_NegativeTimeout_IsAcceptedNotRejected()
     {
-        Action act = () => _ = AsyncIO.WaitForAsync(ct => Task.FromResult(1), TimeSpan.FromSeconds(-5));
+        bool invoked = false;
 
-        act.Should().NotThrow();
+        (Exception? AtTheCall, Exception? Awaited, TimeSpan At) outcome = TestLoop.RunVirtual(async () =>
+        {
+            Task<int>? task = null;
+            Action call = () =>
+            {
+                task = AsyncIO.WaitForAsync(
+                    ct =>
+                    {
+                        invoked = true;
+                        return Task.FromResult(1);
+                    },
+                    TimeSpan.FromSeconds(-5),
+                    cancellationToken: TestContext.Current.CancellationToken);
+            };
+            Exception? atTheCall = Record.Exception(call);
+            Exception? awaited = await Record.ExceptionAsync(() => task!);
+            return (atTheCall, awaited, TestLoop.Now);
+        });
+
+        outcome.AtTheCall.Should().BeNull();
+        outcome.Awaited.Should().BeOfType<TimeoutException>();
+        outcome.At.Should().Be(TimeSpan.Zero);
+        invoked.Should().BeFalse();
     }
 
     [Fact]

@@ -251,6 +251,8 @@ public sealed class AsCompletedTests
     }
 
     // AC-02, the BCL difference: Task.WhenEach has no timeout; a token-based one surfaces as OperationCanceledException.
+    // No real-time deadlines: the BCL side's token is cancelled once the first item is out, and our side's deadline is on a
+    // manual clock moved past it once the first item is out, so load on the machine cannot reorder anything.
     [Fact]
     public async Task TaskWhenEach_HasNoTimeout_ATokenTimeoutSurfacesAsCancellation_UnlikeAsCompleted()
     {
@@ -258,14 +260,16 @@ public sealed class AsCompletedTests
         Task<int> quick = Task.FromResult(1);
         var bcl = new List<string>();
         var ours = new List<string>();
+        var time = new ManualTimeProvider();
 
-        using (var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(200)))
+        using (var cts = new CancellationTokenSource())
         {
             try
             {
                 await foreach (Task<int> task in Task.WhenEach(quick, never.Task).WithCancellation(cts.Token))
                 {
                     bcl.Add($"yielded {await task}");
+                    await cts.CancelAsync();
                 }
             }
             catch (OperationCanceledException)
@@ -276,9 +280,10 @@ public sealed class AsCompletedTests
 
         try
         {
-            await foreach (Task<int> task in AsyncIO.AsCompleted([quick, never.Task], TimeSpan.FromMilliseconds(200), TimeProvider.System, TestContext.Current.CancellationToken))
+            await foreach (Task<int> task in AsyncIO.AsCompleted([quick, never.Task], TimeSpan.FromMilliseconds(200), time, TestContext.Current.CancellationToken))
             {
                 ours.Add($"yielded {await task}");
+                time.Advance(TimeSpan.FromMilliseconds(200));
             }
         }
         catch (TimeoutException)
@@ -426,6 +431,48 @@ public sealed class AsCompletedTests
                 log.AddAt("cancelled");
             }
 
+            log.AddAt(await slow);
+        });
+
+        log.Entries.Should().Equal("quick@1", "cancelled@2", "slow@5");
+    }
+
+    // The token given to the call itself (not through WithCancellation) ends the enumeration with OCE at the cancel;
+    // the tasks run on, and the timeout's timer is released at once.
+    [Fact]
+    public void AsCompleted_CancelledThroughItsTokenParameter_ThrowsAtTheCancel_AndLeavesNoTimer()
+    {
+        var log = new EventLog();
+
+        TestLoop.RunVirtual(async () =>
+        {
+            Task<string> quick = AfterAsync(1, "quick");
+            Task<string> slow = AfterAsync(5, "slow");
+            using var cts = new CancellationTokenSource();
+            Task canceller = AsyncIO.CreateTask(async ct =>
+            {
+                await AsyncIO.SleepAsync(TestLoop.Seconds(2), ct);
+                cts.CancelOnLoop();
+            });
+            int timersWhileEnumerating = -1;
+
+            try
+            {
+                await foreach (Task<string> task in AsyncIO.AsCompleted([quick, slow], timeout: TestLoop.Seconds(60), cancellationToken: cts.Token))
+                {
+                    log.AddAt(await task);
+                    timersWhileEnumerating = TestLoop.Current.PendingTimerCount;
+                }
+            }
+            catch (OperationCanceledException ex) when (ex.CancellationToken == cts.Token)
+            {
+                log.AddAt("cancelled");
+            }
+
+            timersWhileEnumerating.Should().Be(3, "the slow task's sleep, the canceller's sleep and the 60 s deadline");
+            TestLoop.Current.PendingTimerCount.Should().Be(1, "only the slow task's own sleep is still armed");
+            slow.IsCompleted.Should().BeFalse("the tasks are not cancelled");
+            await canceller;
             log.AddAt(await slow);
         });
 
