@@ -10,19 +10,6 @@ public sealed class TimeoutScopeTests
 
     private static DateTimeOffset Start => EventLoopOptions.Virtual.VirtualStart;
 
-    private static async Task<Exception?> CatchAsync(Func<Task> action)
-    {
-        try
-        {
-            await action();
-            return null;
-        }
-        catch (Exception exception)
-        {
-            return exception;
-        }
-    }
-
     // TO-10: the deadline can be moved later; When follows.
     [Fact]
     public void Reschedule_Later_LetsTheWorkFinish()
@@ -53,7 +40,7 @@ public sealed class TimeoutScopeTests
         TestLoop.RunVirtual(async () =>
         {
             using var cts = new CancellationTokenSource(TestLoop.Seconds(5), TestLoop.Current.Time);
-            Exception? error = await CatchAsync(() => AsyncIO.TimeoutAsync(
+            Exception? error = await Capture.ExceptionAsync(() => AsyncIO.TimeoutAsync(
                 TestLoop.Seconds(1),
                 async scope =>
                 {
@@ -75,7 +62,7 @@ public sealed class TimeoutScopeTests
 
         TestLoop.RunVirtual(async () =>
         {
-            Exception? error = await CatchAsync(() => AsyncIO.TimeoutAsync(TestLoop.Seconds(10), async scope =>
+            Exception? error = await Capture.ExceptionAsync(() => AsyncIO.TimeoutAsync(TestLoop.Seconds(10), async scope =>
             {
                 await AsyncIO.SleepAsync(TestLoop.Seconds(1), scope.Token);
                 scope.Reschedule(Start + TestLoop.Seconds(2));
@@ -95,7 +82,7 @@ public sealed class TimeoutScopeTests
 
         TestLoop.RunVirtual(async () =>
         {
-            Exception? error = await CatchAsync(() => AsyncIO.TimeoutAsync(TestLoop.Seconds(10), async scope =>
+            Exception? error = await Capture.ExceptionAsync(() => AsyncIO.TimeoutAsync(TestLoop.Seconds(10), async scope =>
             {
                 await AsyncIO.SleepAsync(TestLoop.Seconds(1), scope.Token);
                 scope.Reschedule(Start);
@@ -117,7 +104,7 @@ public sealed class TimeoutScopeTests
 
         TestLoop.RunVirtual(async () =>
         {
-            Exception? error = await CatchAsync(() => AsyncIO.TimeoutAsync(null, async scope =>
+            Exception? error = await Capture.ExceptionAsync(() => AsyncIO.TimeoutAsync(null, async scope =>
             {
                 seen = scope;
                 await AsyncIO.SleepAsync(TestLoop.Seconds(2), scope.Token);
@@ -170,7 +157,7 @@ public sealed class TimeoutScopeTests
     public void Reschedule_AfterExpiry_ThrowsInvalidOperation()
     {
         TimeoutScope? seen = null;
-        TestLoop.RunVirtual(() => CatchAsync(() => AsyncIO.TimeoutAsync(TestLoop.Seconds(1), scope =>
+        TestLoop.RunVirtual(() => Capture.ExceptionAsync(() => AsyncIO.TimeoutAsync(TestLoop.Seconds(1), scope =>
         {
             seen = scope;
             return AsyncIO.SleepAsync(Hour, scope.Token);
@@ -188,7 +175,7 @@ public sealed class TimeoutScopeTests
     {
         Exception? rescheduleError = null;
 
-        Exception? error = TestLoop.RunVirtual(() => CatchAsync(() => AsyncIO.TimeoutAsync(TestLoop.Seconds(1), async scope =>
+        Exception? error = TestLoop.RunVirtual(() => Capture.ExceptionAsync(() => AsyncIO.TimeoutAsync(TestLoop.Seconds(1), async scope =>
         {
             try
             {
@@ -211,7 +198,7 @@ public sealed class TimeoutScopeTests
         EventLoop.Current.Should().BeNull();
         CancellationToken testToken = TestContext.Current.CancellationToken;
 
-        Exception? error = await CatchAsync(() => AsyncIO.TimeoutAsync(
+        Exception? error = await Capture.ExceptionAsync(() => AsyncIO.TimeoutAsync(
                 TimeSpan.FromMinutes(10),
                 scope =>
                 {

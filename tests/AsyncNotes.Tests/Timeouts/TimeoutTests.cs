@@ -8,19 +8,6 @@ public sealed class TimeoutTests
 
     private static DateTimeOffset Start => EventLoopOptions.Virtual.VirtualStart;
 
-    private static async Task<Exception?> CatchAsync(Func<Task> action)
-    {
-        try
-        {
-            await action();
-            return null;
-        }
-        catch (Exception exception)
-        {
-            return exception;
-        }
-    }
-
     // TO-01: a long await inside the scope ends with TimeoutException at the deadline; the scope is expired and reports it.
     [Fact]
     public void TimeoutAsync_LongAwait_ThrowsTimeoutAtTheDeadlineAndTheScopeIsExpired()
@@ -30,7 +17,7 @@ public sealed class TimeoutTests
 
         TestLoop.RunVirtual(async () =>
         {
-            Exception? error = await CatchAsync(() => AsyncIO.TimeoutAsync(TestLoop.Seconds(2), async scope =>
+            Exception? error = await Capture.ExceptionAsync(() => AsyncIO.TimeoutAsync(TestLoop.Seconds(2), async scope =>
             {
                 seen = scope;
                 await AsyncIO.SleepAsync(Hour, scope.Token);
@@ -52,7 +39,7 @@ public sealed class TimeoutTests
         TestLoop.RunVirtual(async () =>
         {
             DateTimeOffset deadline = TestLoop.Current.Time.GetUtcNow() + TestLoop.Seconds(3);
-            Exception? error = await CatchAsync(() => AsyncIO.TimeoutAtAsync(deadline, async scope =>
+            Exception? error = await Capture.ExceptionAsync(() => AsyncIO.TimeoutAtAsync(deadline, async scope =>
             {
                 seen = scope;
                 await AsyncIO.SleepAsync(Hour, scope.Token);
@@ -73,7 +60,7 @@ public sealed class TimeoutTests
 
         TestLoop.RunVirtual(async () =>
         {
-            Exception? error = await CatchAsync(() => AsyncIO.TimeoutAsync(TestLoop.Seconds(1), async scope =>
+            Exception? error = await Capture.ExceptionAsync(() => AsyncIO.TimeoutAsync(TestLoop.Seconds(1), async scope =>
             {
                 try
                 {
@@ -155,7 +142,7 @@ public sealed class TimeoutTests
 
         TestLoop.RunVirtual(async () =>
         {
-            Exception? error = await CatchAsync(() => AsyncIO.TimeoutAsync(TestLoop.Seconds(seconds), async scope =>
+            Exception? error = await Capture.ExceptionAsync(() => AsyncIO.TimeoutAsync(TestLoop.Seconds(seconds), async scope =>
             {
                 seen = scope;
                 log.AddAt("work starts");
@@ -196,7 +183,7 @@ public sealed class TimeoutTests
         {
             await AsyncIO.SleepAsync(TestLoop.Seconds(5));
             DateTimeOffset past = TestLoop.Current.Time.GetUtcNow() - TestLoop.Seconds(1);
-            return await CatchAsync(() => AsyncIO.TimeoutAtAsync(past, async scope =>
+            return await Capture.ExceptionAsync(() => AsyncIO.TimeoutAtAsync(past, async scope =>
             {
                 seen = scope;
                 await AsyncIO.SleepAsync(TimeSpan.Zero, scope.Token);
@@ -214,7 +201,7 @@ public sealed class TimeoutTests
         var boom = new InvalidOperationException("boom");
         TimeoutScope? seen = null;
 
-        Exception? error = TestLoop.RunVirtual(() => CatchAsync(() => AsyncIO.TimeoutAsync(TestLoop.Seconds(10), async scope =>
+        Exception? error = TestLoop.RunVirtual(() => Capture.ExceptionAsync(() => AsyncIO.TimeoutAsync(TestLoop.Seconds(10), async scope =>
         {
             seen = scope;
             await AsyncIO.SleepAsync(TestLoop.Seconds(1), scope.Token);
@@ -234,7 +221,7 @@ public sealed class TimeoutTests
 
         (Exception? error, TimeSpan at) = TestLoop.RunVirtual(async () =>
         {
-            Exception? caught = await CatchAsync(() => AsyncIO.TimeoutAsync(TestLoop.Seconds(1), async scope =>
+            Exception? caught = await Capture.ExceptionAsync(() => AsyncIO.TimeoutAsync(TestLoop.Seconds(1), async scope =>
             {
                 seen = scope;
                 try
@@ -318,7 +305,7 @@ public sealed class TimeoutTests
         TestLoop.RunVirtual(async () =>
         {
             using var cts = new CancellationTokenSource(TestLoop.Seconds(1), TestLoop.Current.Time);
-            Exception? error = await CatchAsync(() => AsyncIO.TimeoutAsync(
+            Exception? error = await Capture.ExceptionAsync(() => AsyncIO.TimeoutAsync(
                 TestLoop.Seconds(5),
                 async scope =>
                 {
@@ -340,7 +327,7 @@ public sealed class TimeoutTests
 
         TestLoop.RunVirtual(async () =>
         {
-            Exception? error = await CatchAsync(() => AsyncIO.TimeoutAsync(TestLoop.Seconds(1), async scope =>
+            Exception? error = await Capture.ExceptionAsync(() => AsyncIO.TimeoutAsync(TestLoop.Seconds(1), async scope =>
             {
                 try
                 {
@@ -405,10 +392,10 @@ public sealed class TimeoutTests
 
         TestLoop.RunVirtual(async () =>
         {
-            Exception? error = await CatchAsync(() => AsyncIO.TimeoutAsync(TestLoop.Seconds(1), async outer =>
+            Exception? error = await Capture.ExceptionAsync(() => AsyncIO.TimeoutAsync(TestLoop.Seconds(1), async outer =>
             {
                 outerScope = outer;
-                Exception? innerError = await CatchAsync(() => AsyncIO.TimeoutAsync(
+                Exception? innerError = await Capture.ExceptionAsync(() => AsyncIO.TimeoutAsync(
                     TestLoop.Seconds(10),
                     async inner =>
                     {
@@ -437,7 +424,7 @@ public sealed class TimeoutTests
 
         TestLoop.RunVirtual(async () =>
         {
-            Exception? error = await CatchAsync(() => AsyncIO.TimeoutAsync(TestLoop.Seconds(1), async outer =>
+            Exception? error = await Capture.ExceptionAsync(() => AsyncIO.TimeoutAsync(TestLoop.Seconds(1), async outer =>
             {
                 try
                 {
@@ -486,11 +473,11 @@ public sealed class TimeoutTests
             catch (OperationCanceledException)
             {
                 log.AddAt("cancelled");
-                Exception? timedOut = await CatchAsync(() => AsyncIO.TimeoutAsync(TestLoop.Seconds(1), s => AsyncIO.SleepAsync(Hour, s.Token)));
+                Exception? timedOut = await Capture.ExceptionAsync(() => AsyncIO.TimeoutAsync(TestLoop.Seconds(1), s => AsyncIO.SleepAsync(Hour, s.Token)));
                 log.AddAt($"new scope: {timedOut?.GetType().Name}");
 
                 using var second = new CancellationTokenSource(TestLoop.Seconds(1), TestLoop.Current.Time);
-                Exception? cancelledAgain = await CatchAsync(() => AsyncIO.TimeoutAsync(TestLoop.Seconds(10), s => AsyncIO.SleepAsync(Hour, s.Token), cancellationToken: second.Token));
+                Exception? cancelledAgain = await Capture.ExceptionAsync(() => AsyncIO.TimeoutAsync(TestLoop.Seconds(10), s => AsyncIO.SleepAsync(Hour, s.Token), cancellationToken: second.Token));
                 log.AddAt($"cancelled anew: OCE {cancelledAgain is OperationCanceledException}");
             }
         });
@@ -504,7 +491,7 @@ public sealed class TimeoutTests
     {
         OperationCanceledException? fromWork = null;
 
-        Exception? error = TestLoop.RunVirtual(() => CatchAsync(() => AsyncIO.TimeoutAsync(TestLoop.Seconds(1), async scope =>
+        Exception? error = TestLoop.RunVirtual(() => Capture.ExceptionAsync(() => AsyncIO.TimeoutAsync(TestLoop.Seconds(1), async scope =>
         {
             try
             {
@@ -531,9 +518,9 @@ public sealed class TimeoutTests
         {
             await AsyncIO.TimeoutAsync(TestLoop.Seconds(5), s => AsyncIO.SleepAsync(TestLoop.Seconds(1), s.Token));
             log.Add($"finished: {TestLoop.Current.PendingTimerCount}");
-            await CatchAsync(() => AsyncIO.TimeoutAsync(TestLoop.Seconds(5), _ => throw new InvalidOperationException()));
+            await Capture.ExceptionAsync(() => AsyncIO.TimeoutAsync(TestLoop.Seconds(5), _ => throw new InvalidOperationException()));
             log.Add($"failed: {TestLoop.Current.PendingTimerCount}");
-            await CatchAsync(() => AsyncIO.TimeoutAsync(TestLoop.Seconds(1), s => AsyncIO.SleepAsync(Hour, s.Token)));
+            await Capture.ExceptionAsync(() => AsyncIO.TimeoutAsync(TestLoop.Seconds(1), s => AsyncIO.SleepAsync(Hour, s.Token)));
             log.Add($"timed out: {TestLoop.Current.PendingTimerCount}");
         });
 
@@ -550,8 +537,8 @@ public sealed class TimeoutTests
             using var caller = new CancellationTokenSource();
             using var deadline = new CancellationTokenSource(TestLoop.Seconds(1), TestLoop.Current.Time); // CancelAfter on the loop's clock
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(caller.Token, deadline.Token);
-            Exception? bclError = await CatchAsync(() => AsyncIO.SleepAsync(Hour, linked.Token));
-            Exception? ourError = await CatchAsync(() => AsyncIO.TimeoutAsync(TestLoop.Seconds(1), s => AsyncIO.SleepAsync(Hour, s.Token), cancellationToken: caller.Token));
+            Exception? bclError = await Capture.ExceptionAsync(() => AsyncIO.SleepAsync(Hour, linked.Token));
+            Exception? ourError = await Capture.ExceptionAsync(() => AsyncIO.TimeoutAsync(TestLoop.Seconds(1), s => AsyncIO.SleepAsync(Hour, s.Token), cancellationToken: caller.Token));
             return (bclError, ourError);
         });
 
@@ -595,7 +582,7 @@ public sealed class TimeoutTests
         CancellationToken testToken = TestContext.Current.CancellationToken;
         TimeoutScope? seen = null;
 
-        Exception? error = await CatchAsync(() => AsyncIO.TimeoutAsync(
+        Exception? error = await Capture.ExceptionAsync(() => AsyncIO.TimeoutAsync(
                 TimeSpan.FromMilliseconds(50),
                 scope =>
                 {

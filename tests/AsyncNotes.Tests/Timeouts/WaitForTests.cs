@@ -6,19 +6,6 @@ public sealed class WaitForTests
 {
     private static readonly TimeSpan Hour = TimeSpan.FromHours(1);
 
-    private static async Task<Exception?> CatchAsync(Func<Task> action)
-    {
-        try
-        {
-            await action();
-            return null;
-        }
-        catch (Exception exception)
-        {
-            return exception;
-        }
-    }
-
     // WF-01: at the deadline the work is cancelled; its cleanup has finished before TimeoutException reaches the caller.
     [Fact]
     public void WaitForAsync_Deadline_CancelsTheWorkAndThrowsOnlyAfterItsCleanup()
@@ -43,7 +30,7 @@ public sealed class WaitForTests
                 }
             }
 
-            Exception? error = await CatchAsync(() => AsyncIO.WaitForAsync(ct => workTask = WorkAsync(ct), TestLoop.Seconds(2)));
+            Exception? error = await Capture.ExceptionAsync(() => AsyncIO.WaitForAsync(ct => workTask = WorkAsync(ct), TestLoop.Seconds(2)));
             log.AddAt($"caller got {error?.GetType().Name}, inner {error?.InnerException?.GetType().Name}");
         });
 
@@ -70,7 +57,7 @@ public sealed class WaitForTests
                 },
                 TestLoop.Seconds(seconds));
             waiting.IsCompleted.Should().BeTrue("the timeout is raised without delay");
-            Exception? error = await CatchAsync(() => waiting);
+            Exception? error = await Capture.ExceptionAsync(() => waiting);
             error.Should().BeOfType<TimeoutException>().Which.InnerException.Should().BeAssignableTo<OperationCanceledException>();
             TestLoop.Now.Should().Be(TimeSpan.Zero);
         });
@@ -86,7 +73,7 @@ public sealed class WaitForTests
 
         TestLoop.RunVirtual(async () =>
         {
-            Exception? error = await CatchAsync(() => AsyncIO.WaitForAsync(
+            Exception? error = await Capture.ExceptionAsync(() => AsyncIO.WaitForAsync(
                 ct =>
                 {
                     invoked = true;
@@ -115,7 +102,7 @@ public sealed class WaitForTests
     {
         var boom = new InvalidOperationException("boom");
 
-        Exception? error = TestLoop.RunVirtual(() => CatchAsync(() => AsyncIO.WaitForAsync(Task.FromException<int>(boom), TimeSpan.Zero)));
+        Exception? error = TestLoop.RunVirtual(() => Capture.ExceptionAsync(() => AsyncIO.WaitForAsync(Task.FromException<int>(boom), TimeSpan.Zero)));
 
         error.Should().BeSameAs(boom);
     }
@@ -133,7 +120,7 @@ public sealed class WaitForTests
         TestLoop.RunVirtual(async () =>
         {
             Task<int> running = AsyncIO.SleepAsync(TestLoop.Seconds(3), 7);
-            Exception? error = await CatchAsync(() => AsyncIO.WaitForAsync(running, TestLoop.Seconds(seconds)));
+            Exception? error = await Capture.ExceptionAsync(() => AsyncIO.WaitForAsync(running, TestLoop.Seconds(seconds)));
             log.AddAt($"caller got {error?.GetType().Name}");
             log.AddAt($"task result {await running}");
         });
@@ -149,7 +136,7 @@ public sealed class WaitForTests
 
         TestLoop.RunVirtual(async () =>
         {
-            Exception? error = await CatchAsync(() => AsyncIO.TimeoutAsync(TimeSpan.Zero, async scope =>
+            Exception? error = await Capture.ExceptionAsync(() => AsyncIO.TimeoutAsync(TimeSpan.Zero, async scope =>
             {
                 try
                 {
@@ -245,7 +232,7 @@ public sealed class WaitForTests
 
         (Exception? error, TimeSpan at) = TestLoop.RunVirtual(async () =>
         {
-            Exception? caught = await CatchAsync(() => AsyncIO.WaitForAsync(
+            Exception? caught = await Capture.ExceptionAsync(() => AsyncIO.WaitForAsync(
                 async ct =>
                 {
                     try
@@ -295,7 +282,7 @@ public sealed class WaitForTests
                 cancellationToken: cts.Token);
             await AsyncIO.SleepAsync(TestLoop.Seconds(2));
             cts.CancelOnLoop();
-            Exception? error = await CatchAsync(() => waiting);
+            Exception? error = await Capture.ExceptionAsync(() => waiting);
             log.AddAt($"caller got OCE {error is OperationCanceledException}");
         });
 
@@ -311,7 +298,7 @@ public sealed class WaitForTests
         TestLoop.RunVirtual(async () =>
         {
             bool exited = false;
-            Exception? error = await CatchAsync(() => AsyncIO.WaitForAsync(
+            Exception? error = await Capture.ExceptionAsync(() => AsyncIO.WaitForAsync(
                 async ct =>
                 {
                     try
@@ -341,7 +328,7 @@ public sealed class WaitForTests
         {
             using var cts = new CancellationTokenSource(TestLoop.Seconds(1), TestLoop.Current.Time);
             bool exited = false;
-            Exception? error = await CatchAsync(() => AsyncIO.WaitForAsync(
+            Exception? error = await Capture.ExceptionAsync(() => AsyncIO.WaitForAsync(
                 async ct =>
                 {
                     try
@@ -371,7 +358,7 @@ public sealed class WaitForTests
         TestLoop.RunVirtual(async () =>
         {
             Task<int> running = AsyncIO.SleepAsync(TestLoop.Seconds(5), 9);
-            Exception? error = await CatchAsync(() => AsyncIO.WaitForAsync(running, TestLoop.Seconds(2)));
+            Exception? error = await Capture.ExceptionAsync(() => AsyncIO.WaitForAsync(running, TestLoop.Seconds(2)));
             log.AddAt($"caller got {error?.GetType().Name}");
             log.AddAt($"task {await running} {running.Status}");
         });
@@ -404,7 +391,7 @@ public sealed class WaitForTests
         {
             using var cts = new CancellationTokenSource(TestLoop.Seconds(1), TestLoop.Current.Time);
             Task running = AsyncIO.SleepAsync(TestLoop.Seconds(3));
-            Exception? error = await CatchAsync(() => AsyncIO.WaitForAsync(running, TestLoop.Seconds(10), cancellationToken: cts.Token));
+            Exception? error = await Capture.ExceptionAsync(() => AsyncIO.WaitForAsync(running, TestLoop.Seconds(10), cancellationToken: cts.Token));
             log.AddAt($"OCE {error is OperationCanceledException}");
             await running;
             log.AddAt($"task {running.Status}");
@@ -428,11 +415,11 @@ public sealed class WaitForTests
             }
 
             Task bcl = OperationAsync(CancellationToken.None);
-            Exception? bclError = await CatchAsync(() => bcl.WaitAsync(TestLoop.Seconds(2), TestLoop.Current.Time));
+            Exception? bclError = await Capture.ExceptionAsync(() => bcl.WaitAsync(TestLoop.Seconds(2), TestLoop.Current.Time));
             log.AddAt($"WaitAsync: {bclError?.GetType().Name}");
             await bcl;
 
-            Exception? ours = await CatchAsync(() => AsyncIO.WaitForAsync(OperationAsync, TestLoop.Seconds(2)));
+            Exception? ours = await Capture.ExceptionAsync(() => AsyncIO.WaitForAsync(OperationAsync, TestLoop.Seconds(2)));
             log.AddAt($"WaitForAsync: {ours?.GetType().Name}");
             await AsyncIO.SleepAsync(TestLoop.Seconds(10));
         });
@@ -450,8 +437,8 @@ public sealed class WaitForTests
         (Exception? bcl, Exception? ours) = TestLoop.RunVirtual(async () =>
         {
             using var cts = new CancellationTokenSource(TestLoop.Seconds(2), TestLoop.Current.Time);
-            Exception? bclError = await CatchAsync(() => AsyncIO.SleepAsync(Hour, cts.Token));
-            Exception? ourError = await CatchAsync(() => AsyncIO.WaitForAsync(ct => AsyncIO.SleepAsync(Hour, ct), TestLoop.Seconds(2)));
+            Exception? bclError = await Capture.ExceptionAsync(() => AsyncIO.SleepAsync(Hour, cts.Token));
+            Exception? ourError = await Capture.ExceptionAsync(() => AsyncIO.WaitForAsync(ct => AsyncIO.SleepAsync(Hour, ct), TestLoop.Seconds(2)));
             return (bclError, ourError);
         });
 
@@ -548,7 +535,7 @@ public sealed class WaitForTests
             TimeSpan.FromMilliseconds(50),
             cancellationToken: testToken);
 
-        Exception? error = await CatchAsync(() => waiting.WaitAsync(TimeSpan.FromSeconds(30), TimeProvider.System, testToken));
+        Exception? error = await Capture.ExceptionAsync(() => waiting.WaitAsync(TimeSpan.FromSeconds(30), TimeProvider.System, testToken));
 
         error.Should().BeOfType<TimeoutException>().Which.InnerException.Should().BeAssignableTo<OperationCanceledException>();
         cleanedUp.Task.IsCompleted.Should().BeTrue("the cleanup finished before the timeout reached the caller");
