@@ -28,6 +28,40 @@ public sealed class PublicApiDocTests
         member.Element("remarks")!.Descendants("code").Should().NotBeEmpty($"the remarks of {typeName} must show the Python line it replaces");
     }
 
+    public static TheoryData<string> FacadeMethods =>
+        [.. typeof(AsyncIO).GetMethods(BindingFlags.Public | BindingFlags.Static | BindingFlags.DeclaredOnly).Where(m => !m.IsSpecialName)
+            .Select(m => m.Name).Distinct().Order(StringComparer.Ordinal)];
+
+    // Each function of the facade names the asyncio function it maps and shows the Python line it replaces, in every
+    // overload (directly, or through <inheritdoc/> from an overload that does).
+    [Theory]
+    [MemberData(nameof(FacadeMethods))]
+    public void FacadeMethod_EveryOverload_ShowsThePythonItReplaces(string methodName)
+    {
+        XElement[] overloads = [.. Docs().Where(m => IsOverloadOf((string)m.Attribute("name")!, methodName))];
+
+        overloads.Should().NotBeEmpty($"AsyncIO.{methodName} has XML docs");
+        foreach (XElement overload in overloads)
+        {
+            if (overload.Element("inheritdoc") is not null && overload.Element("remarks") is null)
+            {
+                continue; // inherits the remarks of an overload checked here too
+            }
+
+            string name = (string)overload.Attribute("name")!;
+            XElement? remarks = overload.Element("remarks");
+            remarks.Should().NotBeNull($"{name} has remarks");
+            remarks!.Value.Should().Contain("asyncio", $"{name} names the asyncio idiom it maps");
+            remarks.Descendants("code").Should().NotBeEmpty($"{name} shows the Python line it replaces");
+        }
+    }
+
+    private static bool IsOverloadOf(string docId, string methodName)
+    {
+        string prefix = "M:AsyncNotes.AsyncIO." + methodName;
+        return docId.StartsWith(prefix + "(", StringComparison.Ordinal) || docId.StartsWith(prefix + "``", StringComparison.Ordinal);
+    }
+
     private static IEnumerable<XElement> Docs()
     {
         string path = Path.ChangeExtension(Library.Location, ".xml");
