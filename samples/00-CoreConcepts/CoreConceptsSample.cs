@@ -48,7 +48,7 @@ public static class CoreConceptsSample
         TimeSpan before = EventLoop.Current!.Elapsed;
         await FetchAsync("https://api.example.com/users/1");
         await FetchAsync("https://api.example.com/users/2");
-        Print(output, $"two sequential fetches took {(EventLoop.Current.Elapsed - before).TotalSeconds:0.0}s (01-Gather makes it 1s)");
+        Print(output, $"two sequential fetches took {(EventLoop.Current.Elapsed - before).TotalSeconds:0.0}s (01-Gather runs them concurrently)");
 
         // 5. asyncio.sleep(0) yields one turn of the loop; Task.Delay(0) does not yield at all.
         await output.WriteLineAsync();
