@@ -31,21 +31,7 @@ public static class GatherSample
         // 1. await one thing at a time = sequential; gather = concurrent.
         await output.WriteLineAsync("1. sequential awaits against one gather");
         var timeline = new Timeline();
-        var sequential = new List<string>();
-        using (timeline.Start("sequential"))
-        {
-            foreach (string url in Urls)
-            {
-                sequential.Add(await timeline.RecordAsync(url, () => FetchAsync(url)));
-            }
-        }
-
-        string[] results;
-        using (timeline.Start("gather"))
-        {
-            results = await AsyncIO.GatherAsync(Urls.Select(url => timeline.RecordAsync(url, () => FetchAsync(url))));
-        }
-
+        string[] results = await SequentialThenGatherAsync(timeline);
         Print(output, $"results in input order: {string.Join(", ", results)}");
         await output.WriteLineAsync(Indent(timeline.ToGantt(48)));
 
@@ -129,6 +115,34 @@ public static class GatherSample
         catch (OperationCanceledException)
         {
             Print(output, $"gather cancelled; children cancelled: {string.Join(", ", cancelled)}");
+        }
+    }
+
+    /// <summary>Part 1's recorded run as a Mermaid <c>gantt</c> block: the chart in this sample's README is this text, and a
+    /// test keeps the two in step.</summary>
+    public static string TimelineAsMermaid() => AsyncIO.Run(
+        async () =>
+        {
+            var timeline = new Timeline();
+            await SequentialThenGatherAsync(timeline);
+            return timeline.ToMermaid("three 200 ms fetches, one after another, then gathered");
+        },
+        EventLoopOptions.Virtual);
+
+    private static async Task<string[]> SequentialThenGatherAsync(Timeline timeline)
+    {
+        var sequential = new List<string>();
+        using (timeline.Start("sequential"))
+        {
+            foreach (string url in Urls)
+            {
+                sequential.Add(await timeline.RecordAsync(url, () => FetchAsync(url)));
+            }
+        }
+
+        using (timeline.Start("gather"))
+        {
+            return await AsyncIO.GatherAsync(Urls.Select(url => timeline.RecordAsync(url, () => FetchAsync(url))));
         }
     }
 

@@ -43,6 +43,17 @@ public sealed partial class SampleOutputTests
         second.ToString().Should().Be(first.ToString(), $"{folder} runs on the virtual clock");
     }
 
+    // MAPPING's "executable timelines": the chart in 01-Gather's README is the recorded run, not a drawing made by hand.
+    [Fact]
+    public void GatherSample_ReadmeMermaidChart_IsTheRecordedRun()
+    {
+        string readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "samples", "01-Gather", "README.md"));
+        Match chart = MermaidBlock().Match(readme);
+        chart.Success.Should().BeTrue("samples/01-Gather/README.md has a mermaid block");
+
+        chart.Groups["text"].Value.Replace("\r\n", "\n", StringComparison.Ordinal).Should().Be(GatherSample.TimelineAsMermaid());
+    }
+
     private static string ExpectedOutput(string folder)
     {
         string readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "samples", folder, "README.md"));
@@ -66,4 +77,7 @@ public sealed partial class SampleOutputTests
 
     [GeneratedRegex(@"## Expected output\s+```text\n(?<text>.*?)\n```", RegexOptions.Singleline)]
     private static partial Regex ExpectedOutputBlock();
+
+    [GeneratedRegex(@"```mermaid\n(?<text>.*?)\n```", RegexOptions.Singleline)]
+    private static partial Regex MermaidBlock();
 }
