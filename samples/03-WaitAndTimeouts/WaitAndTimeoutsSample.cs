@@ -10,7 +10,7 @@ public static class WaitAndTimeoutsSample
     public static void Run(TextWriter output)
     {
         ArgumentNullException.ThrowIfNull(output);
-        AsyncIO.Run(() => MainAsync(output), EventLoopOptions.Virtual);
+        AsyncIO.Run(() => MainAsync(new PartLog(output)), EventLoopOptions.Virtual);
     }
 
     private static TimeSpan Seconds(double seconds) => TimeSpan.FromSeconds(seconds);
@@ -27,58 +27,53 @@ public static class WaitAndTimeoutsSample
         throw new InvalidOperationException($"{name} failed");
     }
 
-    private static async Task MainAsync(TextWriter output)
+    private static async Task MainAsync(PartLog log)
     {
         // 1. The notes' wait(..., timeout=5.0, return_when=FIRST_COMPLETED): two sets back, nothing cancelled.
-        await output.WriteLineAsync("1. wait(FIRST_COMPLETED, timeout): done and pending sets; pending keeps running");
+        log.Part("1. wait(FIRST_COMPLETED, timeout): done and pending sets; pending keeps running");
         Task<string>[] jobs = [AsyncIO.CreateTask(ct => JobAsync("fast", 1, ct)), AsyncIO.CreateTask(ct => JobAsync("slow", 3, ct))];
         var (done, pending) = await AsyncIO.WaitAsync(jobs, ReturnWhen.FirstCompleted, timeout: Seconds(5));
-        Print(output, $"done: [{await NamesAsync(done)}], pending: {pending.Count}");
-        Print(output, $"the pending task finishes on its own: {await pending.Single()}");
+        log.Print($"done: [{await NamesAsync(done)}], pending: {pending.Count}");
+        log.Print($"the pending task finishes on its own: {await pending.Single()}");
 
         // 2. FIRST_EXCEPTION returns at the first failure and never throws it.
-        await output.WriteLineAsync();
-        await output.WriteLineAsync("2. wait(FIRST_EXCEPTION): returns at the first failure, throws nothing");
+        log.Part("2. wait(FIRST_EXCEPTION): returns at the first failure, throws nothing");
         Task<string> broken = FailingJobAsync("db", 0.5);
         Task<string> healthy = JobAsync("api", 2);
         (done, pending) = await AsyncIO.WaitAsync([broken, healthy], ReturnWhen.FirstException);
-        Print(output, $"done: {done.Count} ({done.Single().Exception!.InnerException!.Message}), pending: {pending.Count}");
+        log.Print($"done: {done.Count} ({done.Single().Exception!.InnerException!.Message}), pending: {pending.Count}");
         await healthy;
 
         // 3. as_completed: the same tasks back, in the order they finish.
-        await output.WriteLineAsync();
-        await output.WriteLineAsync("3. as_completed: results in completion order");
+        log.Part("3. as_completed: results in completion order");
         await foreach (Task<string> finished in AsyncIO.AsCompleted([JobAsync("c", 3), JobAsync("a", 1), JobAsync("b", 2)]))
         {
-            Print(output, await finished);
+            log.Print(await finished);
         }
 
         // 4. wait_for cancels the work at the deadline and waits for its cleanup; Task.WaitAsync only stops waiting.
-        await output.WriteLineAsync();
-        await output.WriteLineAsync("4. wait_for: cancels the work and waits for its cleanup, then TimeoutException");
+        log.Part("4. wait_for: cancels the work and waits for its cleanup, then TimeoutException");
         try
         {
-            await AsyncIO.WaitForAsync(ct => SlowReportAsync(output, ct), Seconds(1));
+            await AsyncIO.WaitForAsync(ct => SlowReportAsync(log, ct), Seconds(1));
         }
         catch (TimeoutException)
         {
-            Print(output, "TimeoutException, after the work's cleanup");
+            log.Print("TimeoutException, after the work's cleanup");
         }
 
         // 5. async with asyncio.timeout(2) as scope: only the scope's own expiry becomes TimeoutException.
-        await output.WriteLineAsync();
-        await output.WriteLineAsync("5. timeout(): a scope you can reschedule");
+        log.Part("5. timeout(): a scope you can reschedule");
         await AsyncIO.TimeoutAsync(Seconds(2), async scope =>
         {
             await AsyncIO.SleepAsync(Seconds(1.5), scope.Token);
             scope.RescheduleAfter(Seconds(2)); // more time, the way asyncio's cm.reschedule(loop.time() + 2) gives it
             await AsyncIO.SleepAsync(Seconds(1.5), scope.Token);
-            Print(output, $"finished within the moved deadline; expired: {scope.Expired}");
+            log.Print($"finished within the moved deadline; expired: {scope.Expired}");
         });
 
         // 6. shield: the awaiting side gives up, the shielded work goes on.
-        await output.WriteLineAsync();
-        await output.WriteLineAsync("6. shield: wait_for(shield(task), 1) times out; the task still completes");
+        log.Part("6. shield: wait_for(shield(task), 1) times out; the task still completes");
         Task<string> save = JobAsync("saved", 2);
         try
         {
@@ -86,21 +81,20 @@ public static class WaitAndTimeoutsSample
         }
         catch (TimeoutException)
         {
-            Print(output, "gave up waiting");
+            log.Print("gave up waiting");
         }
 
-        Print(output, $"the shielded task: {await save}");
+        log.Print($"the shielded task: {await save}");
 
         // 7. staggered_race (Happy Eyeballs): IPv6 gets a 250 ms head start; IPv4 wins when IPv6 hangs.
-        await output.WriteLineAsync();
-        await output.WriteLineAsync("7. staggered_race: the next attempt starts after a head start; the first success wins");
+        log.Part("7. staggered_race: the next attempt starts after a head start; the first success wins");
         var (address, index, errors) = await AsyncIO.StaggeredRaceAsync(
-            [ct => ConnectAsync(output, "[::1]", 10, ct), ct => ConnectAsync(output, "127.0.0.1", 0.1, ct)],
+            [ct => ConnectAsync(log, "[::1]", 10, ct), ct => ConnectAsync(log, "127.0.0.1", 0.1, ct)],
             TimeSpan.FromMilliseconds(250));
-        Print(output, $"connected to {address} (attempt {index}); the loser: {errors[0]!.GetType().Name}");
+        log.Print($"connected to {address} (attempt {index}); the loser: {errors[0]!.GetType().Name}");
     }
 
-    private static async Task<string> SlowReportAsync(TextWriter output, CancellationToken cancellationToken)
+    private static async Task<string> SlowReportAsync(PartLog log, CancellationToken cancellationToken)
     {
         try
         {
@@ -109,13 +103,13 @@ public static class WaitAndTimeoutsSample
         }
         finally
         {
-            Print(output, "the work's finally block ran");
+            log.Print("the work's finally block ran");
         }
     }
 
-    private static async Task<string> ConnectAsync(TextWriter output, string host, double seconds, CancellationToken cancellationToken)
+    private static async Task<string> ConnectAsync(PartLog log, string host, double seconds, CancellationToken cancellationToken)
     {
-        Print(output, $"connecting to {host}");
+        log.Print($"connecting to {host}");
         await AsyncIO.SleepAsync(Seconds(seconds), cancellationToken);
         return host;
     }
@@ -123,6 +117,4 @@ public static class WaitAndTimeoutsSample
     // Every task in a done set has completed, so awaiting it returns at once.
     private static async Task<string> NamesAsync(IEnumerable<Task<string>> tasks) => string.Join(", ", await Task.WhenAll(tasks));
 
-    private static void Print(TextWriter output, string line) =>
-        output.WriteLine($"   [t={EventLoop.Current!.Elapsed.TotalSeconds:0.###}s] {line}");
 }
