@@ -283,9 +283,10 @@ public sealed class Timeline
     ///   <item>No Markdown fence: the text starts with <c>gantt</c>. Lines are indented four spaces and separated by <c>\n</c>.</item>
     ///   <item>Times are whole milliseconds from the timeline's origin (<c>dateFormat x</c>, rounded down); the axis reads
     ///   seconds since the origin (<c>axisFormat %s.%L</c>), whatever the reader's time zone.</item>
-    ///   <item>One task per span, in the tree order of <see cref="ToGantt(int)"/>, with ids <c>s1</c>, <c>s2</c>, ...;
-    ///   Mermaid has no nesting, so children are not indented. A zero-length span is a <c>milestone</c>; an open span is
-    ///   <c>active</c> and drawn up to now.</item>
+    ///   <item>One task per span, in the tree order of <see cref="ToGantt(int)"/>, with ids <c>s1</c>, <c>s2</c>, ...
+    ///   Mermaid cannot indent a task, so when spans nest, each top-level span opens a <c>section</c> of its name that holds
+    ///   it and its descendants; a timeline without nesting has no sections. A zero-length span is a <c>milestone</c>; an
+    ///   open span is <c>active</c> and drawn up to now.</item>
     ///   <item>In names and the title, <c>#</c>, <c>:</c>, <c>;</c> and <c>%</c> are written as Mermaid's entity codes
     ///   <c>#35;</c>, <c>#58;</c>, <c>#59;</c> and <c>#37;</c>, and line breaks as spaces.</item>
     /// </list>

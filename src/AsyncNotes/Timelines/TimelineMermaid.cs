@@ -17,9 +17,18 @@ internal static class TimelineMermaid
         text.Append("\n    dateFormat x")
             .Append("\n    axisFormat %s.%L")
             .Append("\n    todayMarker off");
+
+        // Mermaid cannot indent a task, but it can group tasks: when spans nest, each top-level span opens a section
+        // holding itself and its descendants (the rows come in tree order).
+        bool nested = rows.Any(r => r.Depth > 0);
         for (int i = 0; i < rows.Count; i++)
         {
             TimelineRow row = rows[i];
+            if (nested && row.Depth == 0)
+            {
+                text.Append("\n    section ").Append(Escape(row.Name));
+            }
+
             string tag = row.IsOpen ? "active, " : row.Duration == TimeSpan.Zero ? "milestone, " : string.Empty;
             text.Append("\n    ")
                 .Append(Escape(row.Name))

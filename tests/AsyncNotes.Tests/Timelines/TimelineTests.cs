@@ -107,6 +107,35 @@ public sealed class TimelineTests
     }
 
     [Fact]
+    public void ToMermaid_NestedSpans_GroupsEachTopLevelSpanAndItsChildrenInASection()
+    {
+        Timeline timeline = TestLoop.RunVirtual(async () =>
+        {
+            var recorded = new Timeline();
+            await recorded.RecordAsync("sequential", async () =>
+            {
+                await recorded.RecordAsync("a", ct => SleepAsync(1, ct));
+                await recorded.RecordAsync("b", ct => SleepAsync(1, ct));
+            });
+            await recorded.RecordAsync("lone", ct => SleepAsync(0.5, ct));
+            return recorded;
+        });
+
+        timeline.ToMermaid().Should().Be("""
+            gantt
+                dateFormat x
+                axisFormat %s.%L
+                todayMarker off
+                section sequential
+                sequential :s1, 0, 2000
+                a :s2, 0, 1000
+                b :s3, 1000, 2000
+                section lone
+                lone :s4, 2000, 2500
+            """);
+    }
+
+    [Fact]
     public void Spans_AfterConcurrentSleeps_HoldExactLoopTimes()
     {
         Timeline timeline = RecordConcurrentSleeps();
