@@ -43,7 +43,7 @@ public static partial class AsyncIO
         return loop.RunMain(main);
     }
 
-    /// <inheritdoc cref="Run{T}(Func{Task{T}}, EventLoopOptions?)"/>
+    /// <inheritdoc cref="Run{T}(Func{Task{T}}, EventLoopOptions?)" path="/summary|/remarks|/exception|/seealso"/>
     /// <example><code>AsyncIO.Run(async () => { await AsyncIO.SleepAsync(TimeSpan.FromSeconds(1)); Console.WriteLine("done"); });</code></example>
     /// <param name="main">The entry point: an async method or lambda.</param>
     /// <param name="options">The loop's options; <see cref="EventLoopOptions.Default"/> (real time) when <see langword="null"/>.</param>

@@ -34,10 +34,11 @@ public static partial class AsyncIO
         return loop is null ? Task.Run(work, cancellationToken) : loop.RunTrackedAsync(work, cancellationToken);
     }
 
-    /// <inheritdoc cref="ToThreadAsync{T}(Func{T}, CancellationToken)"/>
+    /// <inheritdoc cref="ToThreadAsync{T}(Func{T}, CancellationToken)" path="/summary|/remarks|/exception|/seealso"/>
     /// <example><code>await AsyncIO.ToThreadAsync(() => File.WriteAllText(path, text));</code></example>
     /// <param name="work">The blocking action.</param>
     /// <param name="cancellationToken">Cancels the work if it has not started yet.</param>
+    /// <returns>A task that completes when <paramref name="work"/> has run.</returns>
     public static Task ToThreadAsync(Action work, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(work);

@@ -43,7 +43,7 @@ public static partial class AsyncIO
         return shield.Task;
     }
 
-    /// <inheritdoc cref="ShieldAsync{T}(Task{T}, CancellationToken)"/>
+    /// <inheritdoc cref="ShieldAsync{T}(Task{T}, CancellationToken)" path="/summary|/remarks|/exception|/seealso"/>
     /// <example><code>await AsyncIO.ShieldAsync(FlushAsync(CancellationToken.None), cancellationToken);</code></example>
     /// <param name="task">The task to shield.</param>
     /// <param name="cancellationToken">Cancels the await, not the task.</param>

@@ -14,7 +14,8 @@ public static partial class AsyncIO
     /// <list type="bullet">
     ///   <item>The first attempt starts at once. Attempt <c>i + 1</c> starts <paramref name="delay"/> after attempt <c>i</c>
     ///   started, or as soon as attempt <c>i</c> fails, whichever is first. A <see langword="null"/> delay waits for the failure
-    ///   alone; a zero delay starts every attempt at once, in order.</item>
+    ///   alone; a zero delay starts every attempt at once, in order, and so does a negative one (asyncio waits for the
+    ///   previous failure with that timeout, which then expires at once).</item>
     ///   <item>The first attempt to succeed wins: no further attempt starts and every other running attempt's token is cancelled.</item>
     ///   <item>The race returns only when every started attempt has ended, so no attempt is left running behind it.</item>
     ///   <item>When every attempt fails, the result has no winner (<see cref="StaggeredRaceResult{T}.HasWinner"/> is false)
@@ -38,7 +39,6 @@ public static partial class AsyncIO
     /// <returns>The winner's index and result, and every started attempt's failure.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="attempts"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="attempts"/> holds a <see langword="null"/> delegate.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="delay"/> is negative (other than infinite).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <seealso href="https://github.com/python/cpython/blob/main/Lib/asyncio/staggered.py">asyncio.staggered</seealso>
     public static Task<StaggeredRaceResult<T>> StaggeredRaceAsync<T>(
@@ -60,7 +60,7 @@ public static partial class AsyncIO
         }
         else if (delay < TimeSpan.Zero)
         {
-            throw new ArgumentOutOfRangeException(nameof(delay), delay, "The delay must be zero or more, infinite, or null.");
+            delay = TimeSpan.Zero; // as asyncio: no head start
         }
 
         if (cancellationToken.IsCancellationRequested)

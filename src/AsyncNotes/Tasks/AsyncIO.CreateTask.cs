@@ -51,11 +51,12 @@ public static partial class AsyncIO
         return task;
     }
 
-    /// <inheritdoc cref="CreateTask{T}(Func{CancellationToken, Task{T}}, string?, CancellationToken)"/>
+    /// <inheritdoc cref="CreateTask{T}(Func{CancellationToken, Task{T}}, string?, CancellationToken)" path="/summary|/remarks|/exception|/seealso"/>
     /// <example><code>Task worker = AsyncIO.CreateTask(ct => ConsumeAsync(queue, ct), name: "worker");</code></example>
     /// <param name="work">The work, given the task's token.</param>
     /// <param name="name">The task's name (<c>Task-N</c> when <see langword="null"/>), shown in deadlock reports.</param>
     /// <param name="cancellationToken">Cancels the task.</param>
+    /// <returns>The task.</returns>
     [SuppressMessage("Usage", "VSTHRD200:Use \"Async\" suffix for async methods", Justification = "Like Task.Run, it starts a task rather than being an asynchronous operation; the name is asyncio's create_task.")]
     public static Task CreateTask(Func<CancellationToken, Task> work, string? name = null, CancellationToken cancellationToken = default)
     {

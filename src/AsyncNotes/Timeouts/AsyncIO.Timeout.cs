@@ -52,7 +52,7 @@ public static partial class AsyncIO
         return RunInScopeAsync(time, TimeoutScope.Deadline(time, delay), work, TimeoutMessage, cancellationToken);
     }
 
-    /// <inheritdoc cref="TimeoutAsync{T}(TimeSpan?, Func{TimeoutScope, Task{T}}, TimeProvider?, CancellationToken)"/>
+    /// <inheritdoc cref="TimeoutAsync{T}(TimeSpan?, Func{TimeoutScope, Task{T}}, TimeProvider?, CancellationToken)" path="/summary|/remarks|/exception|/seealso"/>
     /// <example><code>await AsyncIO.TimeoutAsync(TimeSpan.FromSeconds(10), scope => SaveAsync(doc, scope.Token));</code></example>
     /// <param name="delay">How long the work may take; <see langword="null"/> or <see cref="Timeout.InfiniteTimeSpan"/> for no limit.</param>
     /// <param name="work">The work, given the scope.</param>
@@ -95,7 +95,7 @@ public static partial class AsyncIO
         return RunInScopeAsync(LoopAware.ResolveTime(timeProvider), deadline, work, TimeoutMessage, cancellationToken);
     }
 
-    /// <inheritdoc cref="TimeoutAtAsync{T}(DateTimeOffset?, Func{TimeoutScope, Task{T}}, TimeProvider?, CancellationToken)"/>
+    /// <inheritdoc cref="TimeoutAtAsync{T}(DateTimeOffset?, Func{TimeoutScope, Task{T}}, TimeProvider?, CancellationToken)" path="/summary|/remarks|/exception|/seealso"/>
     /// <example><code>await AsyncIO.TimeoutAtAsync(start + TimeSpan.FromSeconds(10), scope => SaveAsync(doc, scope.Token));</code></example>
     /// <param name="deadline">When the work must be done, or <see langword="null"/> for no limit.</param>
     /// <param name="work">The work, given the scope.</param>

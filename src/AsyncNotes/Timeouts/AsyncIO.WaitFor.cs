@@ -54,7 +54,7 @@ public static partial class AsyncIO
         return RunInScopeAsync(time, TimeoutScope.Deadline(time, timeout), scope => work(scope.Token), WaitForMessage, cancellationToken);
     }
 
-    /// <inheritdoc cref="WaitForAsync{T}(Func{CancellationToken, Task{T}}, TimeSpan?, TimeProvider?, CancellationToken)"/>
+    /// <inheritdoc cref="WaitForAsync{T}(Func{CancellationToken, Task{T}}, TimeSpan?, TimeProvider?, CancellationToken)" path="/summary|/remarks|/exception|/seealso"/>
     /// <example><code>await AsyncIO.WaitForAsync(ct => SaveAsync(doc, ct), TimeSpan.FromSeconds(10));</code></example>
     /// <param name="work">The work, given a token that fires at the deadline or when <paramref name="cancellationToken"/> does.</param>
     /// <param name="timeout">The time limit; <see langword="null"/> or <see cref="Timeout.InfiniteTimeSpan"/> for none.</param>
@@ -121,7 +121,7 @@ public static partial class AsyncIO
         return WaitForTaskAsync(task, limit, LoopAware.ResolveTime(timeProvider), cancellationToken);
     }
 
-    /// <inheritdoc cref="WaitForAsync{T}(Task{T}, TimeSpan?, TimeProvider?, CancellationToken)"/>
+    /// <inheritdoc cref="WaitForAsync{T}(Task{T}, TimeSpan?, TimeProvider?, CancellationToken)" path="/summary|/remarks|/exception|/seealso"/>
     /// <example><code>await AsyncIO.WaitForAsync(saveTask, TimeSpan.FromSeconds(10));</code></example>
     /// <param name="task">The running task.</param>
     /// <param name="timeout">The time limit; <see langword="null"/> or <see cref="Timeout.InfiniteTimeSpan"/> for none.</param>

@@ -34,8 +34,10 @@ public static partial class AsyncIO
     ///   <item><paramref name="cancellationToken"/> (or the one given to <c>WithCancellation</c>) makes <c>MoveNextAsync</c>
     ///   throw <see cref="OperationCanceledException"/>; the tasks are not cancelled.</item>
     ///   <item><paramref name="tasks"/> is enumerated exactly once, at the call, and validated there (not at the first
-    ///   <c>MoveNextAsync</c>): <see langword="null"/> throws <see cref="ArgumentNullException"/>, an empty collection or a
-    ///   <see langword="null"/> element <see cref="ArgumentException"/>.</item>
+    ///   <c>MoveNextAsync</c>): <see langword="null"/> throws <see cref="ArgumentNullException"/>, a <see langword="null"/>
+    ///   element <see cref="ArgumentException"/>. An empty collection yields nothing, even with a timeout, as asyncio's
+    ///   <c>as_completed([])</c> and <c>Task.WhenEach</c> do (unlike <see cref="WaitAsync{TTask}"/>, which refuses it, as
+    ///   <c>asyncio.wait</c> does).</item>
     /// </list>
     /// </remarks>
     /// <example><code>
@@ -49,7 +51,7 @@ public static partial class AsyncIO
     /// <param name="cancellationToken">Cancels the enumeration (not the tasks).</param>
     /// <returns>The tasks in the order they finish.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="tasks"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException"><paramref name="tasks"/> is empty or holds a <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="tasks"/> holds a <see langword="null"/>.</exception>
     /// <seealso href="https://docs.python.org/3/library/asyncio-task.html#asyncio.as_completed">asyncio.as_completed</seealso>
     [SuppressMessage("Usage", "VSTHRD200:Use \"Async\" suffix for async methods", Justification = "Returns IAsyncEnumerable, which is enumerated, not awaited; .NET names such methods without Async (Task.WhenEach, ReadAllAsync aside), as MAPPING.md fixes.")]
     public static IAsyncEnumerable<TTask> AsCompleted<TTask>(
@@ -59,7 +61,7 @@ public static partial class AsyncIO
         CancellationToken cancellationToken = default)
         where TTask : Task
     {
-        TTask[] inputs = TaskSet<TTask>.DistinctInputs(tasks, nameof(tasks));
+        TTask[] inputs = TaskSet<TTask>.DistinctInputs(tasks, nameof(tasks), allowEmpty: true);
         TimeProvider time = LoopAware.ResolveTime(timeProvider);
         TimeSpan? limit = timeout == Timeout.InfiniteTimeSpan || (timeout > MaxSystemDelay && time == TimeProvider.System) ? null : timeout;
         return AsCompletedIterator(inputs, limit, time, time.GetTimestamp(), cancellationToken);

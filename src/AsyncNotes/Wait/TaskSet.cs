@@ -20,7 +20,7 @@ internal sealed class TaskSet<TTask> : IReadOnlySet<TTask>
     /// <summary>Enumerates <paramref name="tasks"/> exactly once: duplicates (by reference) collapse to their first occurrence.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="tasks"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="tasks"/> is empty or holds a <see langword="null"/>.</exception>
-    public static TTask[] DistinctInputs(IEnumerable<TTask> tasks, string paramName)
+    public static TTask[] DistinctInputs(IEnumerable<TTask> tasks, string paramName, bool allowEmpty = false)
     {
         ArgumentNullException.ThrowIfNull(tasks, paramName);
         var set = new TaskSet<TTask>(tasks.TryGetNonEnumeratedCount(out int count) ? count : 4);
@@ -34,7 +34,7 @@ internal sealed class TaskSet<TTask> : IReadOnlySet<TTask>
             set.Add(task);
         }
 
-        if (set.Count == 0)
+        if (set.Count == 0 && !allowEmpty)
         {
             throw new ArgumentException("The collection of tasks is empty.", paramName);
         }
