@@ -12,7 +12,11 @@ public sealed partial class EventLoop
         System.Threading.SynchronizationContext.SetSynchronizationContext(_context);
         try
         {
-            Task<T> mainTask = StartOnNextTurnAsync(main);
+            Task<T> mainTask = StartOnNextTurnAsync(() =>
+            {
+                SetCurrentTaskName("main");
+                return main();
+            });
             Register(mainTask, "main", cancellation: null);
             _ = mainTask.ContinueWith(
                 static (_, loop) => ((EventLoop)loop!).Wake(),

@@ -115,7 +115,14 @@ public sealed partial class EventLoop
                     item = _ready.Dequeue();
                 }
 
-                RunCallback(item);
+                if (Options.SlowCallbackDuration is { } threshold)
+                {
+                    RunTimedCallback(item, threshold);
+                }
+                else
+                {
+                    RunCallback(item);
+                }
             }
         }
     }

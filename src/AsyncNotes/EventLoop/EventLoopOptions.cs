@@ -2,9 +2,8 @@ namespace AsyncNotes;
 
 /// <summary>Settings for the <see cref="EventLoop"/> that <see cref="AsyncIO.Run(Func{Task}, EventLoopOptions?)"/> creates.</summary>
 /// <remarks>
-/// <para>Maps the settings of the loop <c>asyncio.run</c> creates (its exception handler), plus the virtual clock of a test
-/// loop, which asyncio itself does not have. asyncio's <c>debug=</c> (slow-callback reports) is not implemented yet. The
-/// Python line it replaces:</para>
+/// <para>Maps the settings of the loop <c>asyncio.run</c> creates (its exception handler, and debug mode's slow-callback
+/// reports), plus the virtual clock of a test loop, which asyncio itself does not have. The Python line it replaces:</para>
 /// <code>asyncio.get_running_loop().set_exception_handler(handler)</code>
 /// <para>The defaults behave like <c>asyncio.run</c>: real time, no virtual clock, no exception handler.</para>
 /// </remarks>
@@ -21,7 +20,7 @@ public sealed record EventLoopOptions
     /// <see langword="false"/> by default: the loop runs on <see cref="TimeProvider.System"/>, as <c>asyncio.run</c> does.
     /// When <see langword="true"/>, the clock starts at <see cref="VirtualStart"/> and stands still while callbacks run;
     /// when no callback is ready and no tracked work is in flight, it jumps to the next due timer. 100,000 one-hour
-    /// sleeps then take about 135 ms of real time (see bench/results), in the same order on every run.
+    /// sleeps then take about 140 ms of real time (see bench/results), in the same order on every run.
     /// </value>
     public bool VirtualTime { get; init; }
 
@@ -56,4 +55,39 @@ public sealed record EventLoopOptions
     /// The handler runs on the loop thread; an exception it throws ends the run.
     /// </value>
     public Action<EventLoopExceptionContext>? ExceptionHandler { get; init; }
+
+    /// <summary>Gets how long a callback may hold the loop before it is reported as slow (asyncio's debug mode and its
+    /// <c>loop.slow_callback_duration</c>).</summary>
+    /// <value>
+    /// <see langword="null"/> by default: callbacks are not timed, as asyncio outside debug mode. When set (asyncio's debug
+    /// default is 100 ms), every callback is timed in real time on <see cref="SlowCallbackClock"/>, and one that takes at least
+    /// this long is reported, with the task it belonged to, to <see cref="SlowCallbackHandler"/> (or, without one, as a
+    /// <see cref="System.Diagnostics.Trace"/> warning, as asyncio logs one). The clock of a virtual loop stands still
+    /// during a callback, so this is the one place its real duration shows. Must be positive.
+    /// </value>
+    public TimeSpan? SlowCallbackDuration
+    {
+        get => _slowCallbackDuration;
+        init
+        {
+            if (value is { } duration)
+            {
+                ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(duration, TimeSpan.Zero, nameof(value));
+            }
+
+            _slowCallbackDuration = value;
+        }
+    }
+
+    private readonly TimeSpan? _slowCallbackDuration;
+
+    /// <summary>Gets the handler for slow-callback reports.</summary>
+    /// <value><see langword="null"/> by default (reports become <see cref="System.Diagnostics.Trace"/> warnings). The handler
+    /// runs on the loop thread, right after the slow callback; an exception it throws goes to <see cref="ExceptionHandler"/>.</value>
+    public Action<SlowCallback>? SlowCallbackHandler { get; init; }
+
+    /// <summary>Gets the clock that times callbacks for <see cref="SlowCallbackDuration"/>.</summary>
+    /// <value><see langword="null"/> by default, meaning <see cref="TimeProvider.System"/>: a callback's duration is real
+    /// time even on a virtual loop. Tests inject a clock of their own to make the measurement deterministic.</value>
+    public TimeProvider? SlowCallbackClock { get; init; }
 }

@@ -42,12 +42,14 @@ public static partial class AsyncIO
 
         var cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         CancellationToken token = cancellation.Token;
+        string taskName = name ?? loop.NextTaskName();
         Task<T> task = EventLoop.StartOnNextTurnAsync(() =>
         {
+            EventLoop.SetCurrentTaskName(taskName);
             token.ThrowIfCancellationRequested();
             return work(token);
         });
-        loop.Register(task, name ?? loop.NextTaskName(), cancellation);
+        loop.Register(task, taskName, cancellation);
         return task;
     }
 

@@ -1,0 +1,59 @@
+using System.Diagnostics;
+
+namespace AsyncNotes;
+
+// asyncio's debug mode, its slow-callback part: each callback is timed on a real clock, and one that holds the loop longer
+// than EventLoopOptions.SlowCallbackDuration is reported with the task it belonged to.
+public sealed partial class EventLoop
+{
+    // The name of the loop task whose code is running. Set once at the start of each task (main, CreateTask); it then flows
+    // with the task's execution context into every continuation. The change handler sees the value whenever a callback
+    // switches to a task's context, which is how the loop learns which task a callback belonged to.
+    private static readonly AsyncLocal<string?> s_taskName = new(OnTaskNameChanged);
+
+    private string? _taskSeenInCallback;
+
+    /// <summary>Names the loop task whose code runs in the current asynchronous flow (call at the start of the task).</summary>
+    internal static void SetCurrentTaskName(string name) => s_taskName.Value = name;
+
+    private static void OnTaskNameChanged(AsyncLocalValueChangedArgs<string?> change)
+    {
+        if (change.CurrentValue is { } name && t_current is { } loop)
+        {
+            loop._taskSeenInCallback = name;
+        }
+    }
+
+    private void RunTimedCallback(ReadyItem item, TimeSpan threshold)
+    {
+        TimeProvider clock = Options.SlowCallbackClock ?? TimeProvider.System;
+        _taskSeenInCallback = null;
+        long start = clock.GetTimestamp();
+        RunCallback(item);
+        TimeSpan duration = clock.GetElapsedTime(start);
+        if (duration >= threshold)
+        {
+            ReportSlowCallback(new SlowCallback(_taskSeenInCallback, duration, Elapsed));
+        }
+    }
+
+    private void ReportSlowCallback(SlowCallback report)
+    {
+        Action<SlowCallback>? handler = Options.SlowCallbackHandler;
+        if (handler is null)
+        {
+            // asyncio logs a warning; .NET's equivalent without a logging dependency.
+            Trace.TraceWarning(report.ToString());
+            return;
+        }
+
+        try
+        {
+            handler(report);
+        }
+        catch (Exception ex)
+        {
+            ReportException(new EventLoopExceptionContext("The slow-callback handler threw.", ex, report.TaskName));
+        }
+    }
+}
