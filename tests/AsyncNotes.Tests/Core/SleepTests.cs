@@ -13,24 +13,10 @@ public sealed class SleepTests
 
         TestLoop.RunVirtual(async () =>
         {
-            SynchronizationContext context = SynchronizationContext.Current!;
-            var bRan = new TaskCompletionSource();
-            context.Post(
-                _ =>
-                {
-                    log.Add("A");
-                    context.Post(
-                        _ =>
-                        {
-                            log.Add("B");
-                            bRan.SetResult();
-                        },
-                        null);
-                },
-                null);
+            Task bRan = TurnProbe.PostAThenBAsync(log);
             await AsyncIO.SleepAsync(TimeSpan.Zero);
             log.Add("main resumed");
-            await bRan.Task;
+            await bRan;
         });
 
         log.Entries.Should().Equal("A", "main resumed", "B");
@@ -63,29 +49,15 @@ public sealed class SleepTests
         TimeSpan end = TestLoop.RunVirtual(async () =>
         {
             // As for zero: A is ready before the sleep, B (posted by A) one turn later; exactly one turn puts "resumed" between.
-            SynchronizationContext context = SynchronizationContext.Current!;
-            var bRan = new TaskCompletionSource();
-            context.Post(
-                _ =>
-                {
-                    log.Add("ready before");
-                    context.Post(
-                        _ =>
-                        {
-                            log.Add("one turn later");
-                            bRan.SetResult();
-                        },
-                        null);
-                },
-                null);
+            Task bRan = TurnProbe.PostAThenBAsync(log);
             await AsyncIO.SleepAsync(TimeSpan.FromMilliseconds(milliseconds));
             log.Add("resumed");
             TimeSpan now = TestLoop.Now;
-            await bRan.Task;
+            await bRan;
             return now;
         });
 
-        log.Entries.Should().Equal("ready before", "resumed", "one turn later");
+        log.Entries.Should().Equal("A", "resumed", "B");
         end.Should().Be(TimeSpan.Zero);
     }
 

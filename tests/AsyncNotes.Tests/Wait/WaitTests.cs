@@ -308,29 +308,14 @@ public sealed class WaitTests
         TestLoop.RunVirtual(async () =>
         {
             Task<int> running = AfterAsync(1, 1);
-            SynchronizationContext context = SynchronizationContext.Current!;
-            var bRan = new TaskCompletionSource();
-
             // A is ready before the wait; B, posted by A, is one turn later than A. One turn: A, wait, B; two turns: A, B, wait.
-            context.Post(
-                _ =>
-                {
-                    log.Add("A");
-                    context.Post(
-                        _ =>
-                        {
-                            log.Add("B");
-                            bRan.SetResult();
-                        },
-                        null);
-                },
-                null);
+            Task bRan = TurnProbe.PostAThenBAsync(log);
 
             var (done, pending) = await AsyncIO.WaitAsync([running], timeout: TestLoop.Seconds(seconds));
             log.AddAt("wait returned");
             done.Should().BeEmpty();
             pending.Should().Equal(running);
-            await bRan.Task;
+            await bRan;
             await running;
         });
 
