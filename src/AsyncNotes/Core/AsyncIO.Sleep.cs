@@ -41,7 +41,7 @@ public static partial class AsyncIO
         }
 
         return loop is null
-            ? Task.Delay(delay > MaxSystemDelay ? Timeout.InfiniteTimeSpan : delay, TimeProvider.System, cancellationToken)
+            ? Task.Delay(delay > LoopAware.MaxSystemTimerDelay ? Timeout.InfiniteTimeSpan : delay, TimeProvider.System, cancellationToken)
             : SleepOnLoopAsync(loop, delay, cancellationToken);
     }
 
@@ -63,9 +63,6 @@ public static partial class AsyncIO
         await SleepAsync(delay, cancellationToken).ConfigureAwait(true);
         return result;
     }
-
-    /// <summary>The longest delay a system timer accepts; anything longer is a sleep until cancelled.</summary>
-    private static readonly TimeSpan MaxSystemDelay = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
 
     private static async Task YieldOneTurnAsync(CancellationToken cancellationToken)
     {

@@ -24,6 +24,14 @@ internal static class LoopAware
     public static TaskCompletionSource CreateSource(EventLoop? loop) =>
         loop is null ? new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) : new TaskCompletionSource();
 
+    /// <summary>The longest delay a system timer accepts (about 49.7 days); longer waits are treated as endless or re-armed.</summary>
+    public static readonly TimeSpan MaxSystemTimerDelay = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
+
+    /// <summary>Cancels <paramref name="source"/> synchronously, so its registrations run right here, in this callback's turn.</summary>
+    /// <remarks>On a loop this is the only right way: <c>CancelAsync</c> would run the registrations on the thread pool, where
+    /// the loop cannot see them (a virtual loop would then declare a deadlock, and FIFO order would be lost).</remarks>
+    public static void CancelNow(CancellationTokenSource source) => source.Cancel();
+
     /// <summary>Runs <paramref name="action"/> as a callback of its own on <paramref name="loop"/>, or at once off a loop.</summary>
     /// <remarks>Use it from places that may run inside someone else's code or on another thread, such as a
     /// <see cref="CancellationToken"/> registration: asyncio's <c>call_soon</c>.</remarks>

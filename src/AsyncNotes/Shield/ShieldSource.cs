@@ -78,10 +78,7 @@ internal sealed class ShieldSource<T>
         // A registration whose callback has run holds nothing.
         if (_outer.TrySetCanceled(token))
         {
-            CancelNow(_unhook);
+            LoopAware.CancelNow(_unhook);
         }
     }
-
-    // Synchronous on purpose: the continuation's removal from the inner task runs right here, on the loop.
-    private static void CancelNow(CancellationTokenSource source) => source.Cancel();
 }

@@ -54,7 +54,7 @@ public static partial class AsyncIO
             throw new ArgumentException($"The attempt at index {nullAt} is null.", nameof(attempts));
         }
 
-        if (delay == Timeout.InfiniteTimeSpan || delay > MaxSystemDelay)
+        if (delay == Timeout.InfiniteTimeSpan || delay > LoopAware.MaxSystemTimerDelay)
         {
             delay = null; // longer than any timer: in effect, wait for the failure alone
         }

@@ -158,7 +158,7 @@ internal sealed class StaggeredRace<T>
         {
             try
             {
-                CancelNow(token);
+                LoopAware.CancelNow(token);
             }
             catch (AggregateException error)
             {
@@ -172,7 +172,4 @@ internal sealed class StaggeredRace<T>
             throw new AggregateException(callbackErrors);
         }
     }
-
-    /// <summary>Cancels synchronously: on the loop the callbacks must run on the loop thread, in order, not on the thread pool.</summary>
-    private static void CancelNow(CancellationTokenSource source) => source.Cancel();
 }

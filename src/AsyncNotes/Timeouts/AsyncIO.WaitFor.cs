@@ -117,7 +117,7 @@ public static partial class AsyncIO
             return Task.FromException<T>(new TimeoutException(WaitForMessage));
         }
 
-        TimeSpan limit = timeout is not { } span || span > MaxSystemDelay ? Timeout.InfiniteTimeSpan : span;
+        TimeSpan limit = timeout is not { } span || span > LoopAware.MaxSystemTimerDelay ? Timeout.InfiniteTimeSpan : span;
         return WaitForTaskAsync(task, limit, LoopAware.ResolveTime(timeProvider), cancellationToken);
     }
 
@@ -141,7 +141,7 @@ public static partial class AsyncIO
             return Task.FromException(new TimeoutException(WaitForMessage));
         }
 
-        TimeSpan limit = timeout is not { } span || span > MaxSystemDelay ? Timeout.InfiniteTimeSpan : span;
+        TimeSpan limit = timeout is not { } span || span > LoopAware.MaxSystemTimerDelay ? Timeout.InfiniteTimeSpan : span;
         return WaitForTaskAsync(task, limit, LoopAware.ResolveTime(timeProvider), cancellationToken);
     }
 

@@ -228,10 +228,10 @@ public sealed class TimeoutScope
         {
             due = TimeSpan.Zero;
         }
-        else if (due > MaxTimerDelay)
+        else if (due > LoopAware.MaxSystemTimerDelay)
         {
             // The system timer rejects longer delays; OnTimer re-arms until the deadline is really reached.
-            due = MaxTimerDelay;
+            due = LoopAware.MaxSystemTimerDelay;
         }
 
         if (_timer is null)
@@ -243,8 +243,6 @@ public sealed class TimeoutScope
             _timer.Change(due, Timeout.InfiniteTimeSpan);
         }
     }
-
-    private static readonly TimeSpan MaxTimerDelay = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
 
     // On a loop's clock this runs on the loop, in due order; on the system clock, on a timer thread.
     private void OnTimer()
@@ -275,7 +273,7 @@ public sealed class TimeoutScope
 
         try
         {
-            CancelNow(_cancellation);
+            LoopAware.CancelNow(_cancellation);
         }
         finally
         {
@@ -289,8 +287,4 @@ public sealed class TimeoutScope
             }
         }
     }
-
-    // Synchronous on purpose: on the loop, registrations must run here, in this timer callback's turn (CancelAsync would send
-    // them to the thread pool, which a virtual loop cannot see).
-    private static void CancelNow(CancellationTokenSource source) => source.Cancel();
 }

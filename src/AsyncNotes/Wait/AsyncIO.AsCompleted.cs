@@ -63,7 +63,7 @@ public static partial class AsyncIO
     {
         TTask[] inputs = TaskSet<TTask>.DistinctInputs(tasks, nameof(tasks), allowEmpty: true);
         TimeProvider time = LoopAware.ResolveTime(timeProvider);
-        TimeSpan? limit = timeout == Timeout.InfiniteTimeSpan || (timeout > MaxSystemDelay && time == TimeProvider.System) ? null : timeout;
+        TimeSpan? limit = timeout == Timeout.InfiniteTimeSpan || (timeout > LoopAware.MaxSystemTimerDelay && time == TimeProvider.System) ? null : timeout;
         return AsCompletedIterator(inputs, limit, time, time.GetTimestamp(), cancellationToken);
     }
 

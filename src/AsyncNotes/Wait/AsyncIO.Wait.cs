@@ -107,7 +107,7 @@ public static partial class AsyncIO
     {
         using var completions = new CompletionQueue<TTask>(EventLoop.Current);
         completions.Watch(tasks);
-        if (timeout is { } limit && !(limit > MaxSystemDelay && time == TimeProvider.System))
+        if (timeout is { } limit && !(limit > LoopAware.MaxSystemTimerDelay && time == TimeProvider.System))
         {
             // Longer than a system timer can wait (about 49 days) counts as no limit, as in SleepAsync.
             completions.ExpireAfter(time, limit);

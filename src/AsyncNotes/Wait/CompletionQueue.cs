@@ -141,13 +141,9 @@ internal sealed class CompletionQueue<TTask> : IDisposable
         }
 
         timer?.Dispose();
-        CancelNow(_unhook);
+        LoopAware.CancelNow(_unhook);
         _unhook.Dispose();
     }
-
-    // Synchronous on purpose: the continuations' unregistration runs right here, on the loop (CancelAsync would send it to
-    // the thread pool, out of the loop's sight).
-    private static void CancelNow(CancellationTokenSource source) => source.Cancel();
 
     private void Add(TTask task)
     {
