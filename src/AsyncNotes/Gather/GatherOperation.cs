@@ -36,7 +36,6 @@ internal sealed class GatherOperation<T>
 
     private CancellationTokenRegistration _registration;
     private int _next;
-    private int _running;
     private int _finished;
     private bool _pumping;
     private bool _stopped;
@@ -63,6 +62,9 @@ internal sealed class GatherOperation<T>
     }
 
     private int Count => _tasks?.Length ?? _work!.Length;
+
+    /// <summary>Children started and not yet finished. Read under <see cref="_gate"/>.</summary>
+    private int Running => _next - _finished;
 
     /// <summary>Gathers hot tasks; <paramref name="cancellationToken"/> only stops the waiting.</summary>
     public static Task<Outcome<T>[]> GatherAsync(Task<T>[] tasks, bool returnExceptions, CancellationToken cancellationToken) =>
@@ -131,14 +133,13 @@ internal sealed class GatherOperation<T>
             int index;
             lock (_gate)
             {
-                if (_stopped || _next == Count || _running >= _limit)
+                if (_stopped || _next == Count || Running >= _limit)
                 {
                     _pumping = false;
                     break;
                 }
 
                 index = _next++;
-                _running++;
                 if (_childSources is not null)
                 {
                     _childSources[index] = new CancellationTokenSource();
@@ -183,7 +184,6 @@ internal sealed class GatherOperation<T>
         lock (_gate)
         {
             _outcomes[index] = outcome;
-            _running--;
             _finished++;
             if (_done)
             {
@@ -241,7 +241,7 @@ internal sealed class GatherOperation<T>
             // running after a failure does not outlive its caller's cancellation.
             try
             {
-                _children.Cancel();
+                LoopAware.CancelNow(_children);
             }
             catch (ObjectDisposedException)
             {
@@ -296,7 +296,7 @@ internal sealed class GatherOperation<T>
         {
             try
             {
-                child.Cancel();
+                LoopAware.CancelNow(child);
             }
             catch (AggregateException error)
             {
@@ -330,7 +330,7 @@ internal sealed class GatherOperation<T>
 
         lock (_gate)
         {
-            if (_pumping || _running > 0 || (!_stopped && _next < Count) || _allChildrenDone.Task.IsCompleted)
+            if (_pumping || Running > 0 || (!_stopped && _next < Count) || _allChildrenDone.Task.IsCompleted)
             {
                 return;
             }
