@@ -131,12 +131,11 @@ public static class GatherSample
 
     private static async Task<string[]> SequentialThenGatherAsync(Timeline timeline)
     {
-        var sequential = new List<string>();
         using (timeline.Start("sequential"))
         {
             foreach (string url in Urls)
             {
-                sequential.Add(await timeline.RecordAsync(url, () => FetchAsync(url)));
+                await timeline.RecordAsync(url, () => FetchAsync(url));
             }
         }
 
