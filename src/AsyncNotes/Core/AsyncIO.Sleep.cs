@@ -27,23 +27,8 @@ public static partial class AsyncIO
     /// <returns>A task that completes when the delay has passed.</returns>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <seealso href="https://docs.python.org/3/library/asyncio-task.html#asyncio.sleep">asyncio.sleep</seealso>
-    public static Task SleepAsync(TimeSpan delay, CancellationToken cancellationToken = default)
-    {
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return Task.FromCanceled(cancellationToken);
-        }
-
-        EventLoop? loop = EventLoop.Current;
-        if (delay <= TimeSpan.Zero)
-        {
-            return YieldOneTurnAsync(cancellationToken);
-        }
-
-        return loop is null
-            ? Task.Delay(delay > LoopAware.MaxSystemTimerDelay ? Timeout.InfiniteTimeSpan : delay, TimeProvider.System, cancellationToken)
-            : SleepOnLoopAsync(loop, delay, cancellationToken);
-    }
+    public static Task SleepAsync(TimeSpan delay, CancellationToken cancellationToken = default) =>
+        SleepAsync(delay, true, cancellationToken);
 
     /// <summary>Waits for <paramref name="delay"/>, then returns <paramref name="result"/>.</summary>
     /// <remarks>
@@ -57,40 +42,40 @@ public static partial class AsyncIO
     /// <param name="cancellationToken">Cancels the sleep.</param>
     /// <returns><paramref name="result"/>, after the delay.</returns>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public static async Task<T> SleepAsync<T>(TimeSpan delay, T result, CancellationToken cancellationToken = default)
+    public static Task<T> SleepAsync<T>(TimeSpan delay, T result, CancellationToken cancellationToken = default)
     {
-        // ConfigureAwait(true): the caller's continuation stays on the loop it came from.
-        await SleepAsync(delay, cancellationToken).ConfigureAwait(true);
-        return result;
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<T>(cancellationToken);
+        }
+
+        EventLoop? loop = EventLoop.Current;
+        var wakeUp = new LoopFuture<T>(loop);
+        wakeUp.CancelWhen(cancellationToken);
+        if (delay > TimeSpan.Zero)
+        {
+            // asyncio's call_later(delay, set_result): the timer decides the result, and the sleeper is scheduled one callback
+            // later. Any finite delay is honoured on any clock; the timer leaves with the outcome, so a cancelled sleep leaves
+            // nothing armed.
+            wakeUp.ExpireAfter(loop?.Time ?? TimeProvider.System, delay, future => future.TrySetResult(result));
+        }
+        else if (loop is not null)
+        {
+            // asyncio's bare yield: one callback, posted now, that is the sleeper's own next step. It resumes the caller inline,
+            // so the caller runs after every callback already ready and before anything they schedule: exactly one turn.
+            _ = loop.PostAs(SynchronizationContext.Current, static s => ((Yield<T>)s!).Resume(), new Yield<T>(wakeUp, result));
+        }
+        else
+        {
+            // Off a loop: one trip through the thread pool.
+            ThreadPool.UnsafeQueueUserWorkItem(static y => y.Resume(), new Yield<T>(wakeUp, result), preferLocal: false);
+        }
+
+        return wakeUp.Task;
     }
 
-    private static async Task YieldOneTurnAsync(CancellationToken cancellationToken)
+    private sealed record Yield<T>(LoopFuture<T> WakeUp, T Result)
     {
-        // On a loop, Task.Yield posts the continuation to the loop's SynchronizationContext: it runs after every callback
-        // that is already in the ready queue, exactly one turn later. Off a loop it queues to the thread pool.
-        await Task.Yield();
-        cancellationToken.ThrowIfCancellationRequested();
-    }
-
-    private static async Task SleepOnLoopAsync(EventLoop loop, TimeSpan delay, CancellationToken cancellationToken)
-    {
-        // Completed only from callbacks on the loop: the timer's own callback, or a cancellation posted to the loop. The
-        // sleeper resumes inside that callback, in its FIFO slot, as asyncio schedules a task's next step. The source is
-        // deliberately not RunContinuationsAsynchronously: that would send Task.WhenAll's and ContinueWith's continuations
-        // to the thread pool, where the loop cannot see them.
-        var wakeUp = new TaskCompletionSource();
-        using ITimer timer = loop.Time.CreateTimer(
-            static s => ((TaskCompletionSource)s!).TrySetResult(), wakeUp, delay, Timeout.InfiniteTimeSpan);
-        using CancellationTokenRegistration registration = cancellationToken.UnsafeRegister(
-            static (s, token) =>
-            {
-                (EventLoop owner, TaskCompletionSource source) = ((EventLoop, TaskCompletionSource))s!;
-                owner.Post(_ => source.TrySetCanceled(token), null);
-            },
-            (loop, wakeUp));
-
-        // ConfigureAwait(true): resume on the loop; leaving the using blocks disposes the timer, so a cancelled sleep
-        // leaves nothing armed.
-        await wakeUp.Task.ConfigureAwait(true);
+        public void Resume() => WakeUp.TryResumeWith(Result);
     }
 }

@@ -10,9 +10,11 @@ public sealed partial class EventLoop
         SynchronizationContext? previous = System.Threading.SynchronizationContext.Current;
         t_current = this;
         System.Threading.SynchronizationContext.SetSynchronizationContext(_context);
+        BeginFlow();
+        _baseExecutionContext = ExecutionContext.Capture();
         try
         {
-            Task<T> mainTask = StartOnNextTurnAsync(() =>
+            Task<T> mainTask = StartOnNextTurn(() =>
             {
                 SetCurrentTaskName("main");
                 return main();
@@ -36,20 +38,61 @@ public sealed partial class EventLoop
         finally
         {
             Close();
+            EndFlow();
             System.Threading.SynchronizationContext.SetSynchronizationContext(previous);
             t_current = null;
         }
     }
 
-    /// <summary>Like asyncio's <c>create_task</c>: the work starts at the loop's next turn, not inside this call.</summary>
-    internal static async Task<T> StartOnNextTurnAsync<T>(Func<Task<T>> work)
+    /// <summary>Like asyncio's <c>create_task</c>: the work starts at the loop's next turn, not inside this call, as a task of
+    /// its own (under a synchronization context of its own, so its completion schedules its awaiters).</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "VSTHRD200:Use \"Async\" suffix for async methods", Justification = "Starts a task, like Task.Run.")]
+    internal Task<T> StartOnNextTurn<T>(Func<Task<T>> work)
     {
-        // Task.Yield posts the rest of this method to SynchronizationContext.Current, which is this loop: the work then
-        // starts in FIFO order behind whatever was already ready, as a new asyncio task does.
-        await Task.Yield();
+        var start = new TaskStart<T>(work);
+        Task<T> task = start.Task;
+        Post(static s => ((TaskStart<T>)s!).Run(), start);
+        return task;
+    }
 
-        // ConfigureAwait(true): the task's code belongs to the loop; its continuation must come back to the loop thread.
-        return await work().ConfigureAwait(true);
+    private sealed class TaskStart<T>(Func<Task<T>> work)
+    {
+        // The creator's execution context, as create_task copies the contextvars: AsyncLocal values flow into the task.
+        private readonly ExecutionContext? _context = ExecutionContext.Capture();
+
+        // Not RunContinuationsAsynchronously: Unwrap's proxy then completes inside the work's own completion, in its step.
+        private readonly TaskCompletionSource<Task<T>> _started = new();
+
+        public Task<T> Task => _started.Task.Unwrap();
+
+        public void Run()
+        {
+            if (_context is null)
+            {
+                _started.TrySetResult(RunWork());
+            }
+            else
+            {
+                ExecutionContext.Run(_context, static s => ((TaskStart<T>)s!)._started.TrySetResult(((TaskStart<T>)s!).RunWork()), this);
+            }
+        }
+
+        [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "VSTHRD200:Use \"Async\" suffix for async methods", Justification = "Starts the work.")]
+        private Task<T> RunWork()
+        {
+            try
+            {
+                return work();
+            }
+#pragma warning disable CA1031 // A synchronous throw is the task's failure, as if the async method had thrown.
+            catch (Exception failure)
+#pragma warning restore CA1031
+            {
+                return failure is OperationCanceledException canceled
+                    ? System.Threading.Tasks.Task.FromCanceled<T>(canceled.CancellationToken.IsCancellationRequested ? canceled.CancellationToken : new CancellationToken(true))
+                    : System.Threading.Tasks.Task.FromException<T>(failure);
+            }
+        }
     }
 
     private T Outcome<T>(Task<T> mainTask)

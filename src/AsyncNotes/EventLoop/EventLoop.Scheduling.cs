@@ -2,8 +2,8 @@ using System.Runtime.ExceptionServices;
 
 namespace AsyncNotes;
 
-// The ready queue and the run loop. Every field here is guarded by _gate; the loop thread waits on _gate (Monitor.Wait)
-// when it is idle, and every Post, timer change and tracked completion pulses it.
+// The ready queue and the run loop (asyncio's _run_once). Every field here is guarded by _gate; the loop thread waits on
+// _gate (Monitor.Wait) when it is idle, and every Post, timer change and completion of work in flight pulses it.
 public sealed partial class EventLoop
 {
     private readonly object _gate = new();
@@ -13,6 +13,7 @@ public sealed partial class EventLoop
     private bool _closed;
     private ExceptionDispatchInfo? _fatal;
     private volatile bool _isBlockedOnTrackedWork;
+    private ExecutionContext? _baseExecutionContext;
 
     /// <summary>Whether the loop thread is idle, waiting for tracked work to post back (for tests of tracking).</summary>
     internal bool IsBlockedOnTrackedWork
@@ -21,17 +22,27 @@ public sealed partial class EventLoop
         private set => _isBlockedOnTrackedWork = value;
     }
 
-    private readonly record struct ReadyItem(SendOrPostCallback Callback, object? State);
+    /// <summary>One ready callback. <see cref="Context"/> is the synchronization context it runs under: null for a fresh one
+    /// (every callback is a step of its own), or the context of the task it resumes (see <see cref="PostAs"/>).</summary>
+    private readonly record struct ReadyItem(SendOrPostCallback Callback, object? State, SynchronizationContext? Context);
 
     /// <summary>Queues a callback to run on the loop (asyncio's <c>call_soon_threadsafe</c>). Safe from any thread.</summary>
     /// <remarks>
     /// After the loop has closed the callback is discarded, as asyncio's closed loop runs nothing more: running it on the
     /// thread pool instead would let code of a finished run race the code after <c>AsyncIO.Run</c>.
     /// </remarks>
-    internal void Post(SendOrPostCallback callback, object? state) => _ = TryPost(callback, state);
+    internal void Post(SendOrPostCallback callback, object? state) => _ = TryPost(callback, state, null);
 
     /// <summary>As <see cref="Post"/>, and says whether the callback was queued (false once the loop has closed).</summary>
-    internal bool TryPost(SendOrPostCallback callback, object? state)
+    internal bool TryPost(SendOrPostCallback callback, object? state) => TryPost(callback, state, null);
+
+    /// <summary>Queues a callback that runs as a step of the task whose code captured <paramref name="context"/>: a continuation
+    /// that captured the same context and is completed inside the callback runs inline there, as asyncio's task wake-up runs
+    /// the task's next step inside the one callback that <c>set_result</c> scheduled.</summary>
+    internal bool PostAs(SynchronizationContext? context, SendOrPostCallback callback, object? state) =>
+        TryPost(callback, state, context is EventLoopSynchronizationContext own && own.Loop == this && own != _context ? own : null);
+
+    private bool TryPost(SendOrPostCallback callback, object? state, SynchronizationContext? context)
     {
         lock (_gate)
         {
@@ -40,10 +51,25 @@ public sealed partial class EventLoop
                 return false;
             }
 
-            _ready.Enqueue(new ReadyItem(callback, state));
+            _ready.Enqueue(new ReadyItem(callback, state, context));
             Monitor.PulseAll(_gate);
             return true;
         }
+    }
+
+    /// <summary>Runs the rest of the caller's code under a fresh synchronization context until disposed, so that every
+    /// awaiter completed meanwhile is posted (scheduled behind the ready callbacks) instead of running inline.</summary>
+    internal ContextScope EnterFreshContext()
+    {
+        SynchronizationContext? previous = System.Threading.SynchronizationContext.Current;
+        System.Threading.SynchronizationContext.SetSynchronizationContext(new EventLoopSynchronizationContext(this));
+        return new ContextScope(previous);
+    }
+
+    /// <summary>Restores the synchronization context that <see cref="EnterFreshContext"/> replaced.</summary>
+    internal readonly struct ContextScope(SynchronizationContext? previous) : IDisposable
+    {
+        public void Dispose() => System.Threading.SynchronizationContext.SetSynchronizationContext(previous);
     }
 
     /// <summary>Wakes the loop thread if it is waiting, so that it re-checks its stop condition.</summary>
@@ -55,80 +81,96 @@ public sealed partial class EventLoop
         }
     }
 
-    /// <summary>Runs ready callbacks and fires timers until <paramref name="isDone"/> holds or a fatal exception stops the loop.</summary>
+    /// <summary>Runs the loop until <paramref name="isDone"/> holds or a fatal exception stops it: asyncio's
+    /// <c>run_until_complete</c>, one turn (<see cref="RunOnce"/>) at a time.</summary>
     private void RunUntil(Func<bool> isDone)
     {
-        while (true)
+        while (RunOnce(isDone))
         {
-            int batch;
-            List<TaskCompletionSource>? idle = null;
+        }
+    }
+
+    /// <summary>One turn of the loop; false once <paramref name="isDone"/> holds or the loop failed.</summary>
+    /// <remarks>
+    /// <list type="number">
+    ///   <item>Stop if the run is done (checked under the lock, so a wake from another thread cannot slip in between).</item>
+    ///   <item>Move every timer due by now to the back of the ready queue, earliest first, ties in arming order.</item>
+    ///   <item>Nothing ready: release the idle waiters, each as a callback of its own; with none, wait for work (a post, a
+    ///   timer, work in flight), or move the virtual clock to the next timer, or declare a deadlock.</item>
+    ///   <item>Run the callbacks that were ready at the start of the turn, each under a synchronization context of its own;
+    ///   what they schedule waits for the next turn, so due timers are not starved by a task that keeps yielding.</item>
+    /// </list>
+    /// </remarks>
+    private bool RunOnce(Func<bool> isDone)
+    {
+        int batch;
+        List<TaskCompletionSource>? idle = null;
+        lock (_gate)
+        {
+            if (_fatal is not null || isDone())
+            {
+                return false;
+            }
+
+            MoveDueTimersToReady();
+            if (_ready.Count == 0)
+            {
+                if (_idleWaiters.Count == 0)
+                {
+                    WaitForWork();
+                    return true;
+                }
+
+                idle = [.. _idleWaiters];
+                _idleWaiters.Clear();
+            }
+
+            batch = _ready.Count;
+        }
+
+        if (idle is not null)
+        {
+            foreach (TaskCompletionSource waiter in idle)
+            {
+                Post(static w => ((TaskCompletionSource)w!).TrySetResult(), waiter);
+            }
+
+            return true;
+        }
+
+        for (int i = 0; i < batch; i++)
+        {
+            ReadyItem item;
             lock (_gate)
             {
-                // Checked under the lock: anything that makes isDone true off the loop thread wakes us under the same
-                // lock, so the wake cannot slip in between this check and the wait below.
-                if (_fatal is not null || isDone())
+                if (_fatal is not null)
                 {
-                    return;
+                    return false;
                 }
 
-                MoveDueTimersToReady();
-                if (_ready.Count == 0)
-                {
-                    if (_idleWaiters.Count > 0)
-                    {
-                        idle = [.. _idleWaiters];
-                        _idleWaiters.Clear();
-                    }
-                    else
-                    {
-                        WaitForWork();
-                        continue;
-                    }
-                }
-
-                batch = _ready.Count;
+                item = _ready.Dequeue();
             }
 
-            if (idle is not null)
+            if (Options.SlowCallbackDuration is { } threshold)
             {
-                // Each waiter is completed by a callback of its own, so its continuation runs in a FIFO slot on the loop.
-                foreach (TaskCompletionSource waiter in idle)
-                {
-                    Post(static w => ((TaskCompletionSource)w!).TrySetResult(), waiter);
-                }
-
-                continue;
+                RunTimedCallback(item, threshold);
             }
-
-            // As asyncio's _run_once: run the callbacks that were ready at the start of this turn; callbacks they schedule
-            // wait for the next turn, so due timers are not starved by a task that keeps yielding.
-            for (int i = 0; i < batch; i++)
+            else
             {
-                ReadyItem item;
-                lock (_gate)
-                {
-                    if (_fatal is not null)
-                    {
-                        return;
-                    }
-
-                    item = _ready.Dequeue();
-                }
-
-                if (Options.SlowCallbackDuration is { } threshold)
-                {
-                    RunTimedCallback(item, threshold);
-                }
-                else
-                {
-                    RunCallback(item);
-                }
+                RunCallback(item);
             }
         }
+
+        return true;
     }
 
     private void RunCallback(ReadyItem item)
     {
+        // A fresh context per callback: an awaiter captures the context of the step that awaited, and the runtime runs a
+        // continuation inline only when the completing code runs under that very context. Every other completion therefore
+        // posts the awaiter behind the callbacks already ready, as asyncio's set_result schedules its waiters, whatever the
+        // depth of the chain of awaits.
+        System.Threading.SynchronizationContext.SetSynchronizationContext(item.Context ?? new EventLoopSynchronizationContext(this));
         try
         {
             item.Callback(item.State);
@@ -137,6 +179,16 @@ public sealed partial class EventLoop
         {
             // An exception escaping a posted callback (an async void method, a throwing timer callback) has no awaiter.
             ReportException(new EventLoopExceptionContext("Unhandled exception in a callback on the event loop.", ex));
+        }
+        finally
+        {
+            System.Threading.SynchronizationContext.SetSynchronizationContext(_context);
+
+            // A raw callback that set an AsyncLocal leaves it on the thread: no value of one step leaks into the next.
+            if (ExecutionContext.Capture() != _baseExecutionContext)
+            {
+                ExecutionContext.Restore(_baseExecutionContext!);
+            }
         }
     }
 
@@ -171,6 +223,18 @@ public sealed partial class EventLoop
     }
 
     /// <summary>Called under _gate with nothing ready: block, move the virtual clock, or declare a deadlock.</summary>
+    /// <remarks>
+    /// <list type="number">
+    ///   <item>Real time: sleep until the next timer is due or something is posted.</item>
+    ///   <item>Virtual time, with work of the loop's in flight off the loop (<see cref="AsyncIO.ToThreadAsync{T}(Func{T}, CancellationToken)"/>,
+    ///   or any code that continues on the thread pool from the loop: a <c>ConfigureAwait(false)</c>, a Channel's reader,
+    ///   <c>CancelAsync</c>): wait for it to post back; the clock does not move under it. If it has not come back after
+    ///   <see cref="EventLoopOptions.OffLoopPatience"/>, it is taken to be waiting for the loop: the clock moves on to the next
+    ///   timer, or, with none, the deadlock is reported.</item>
+    ///   <item>Virtual time with <see cref="EventLoopOptions.AutoJumpThreshold"/>: wait that long for untracked work.</item>
+    ///   <item>Move the virtual clock to the next timer, or, with none, declare a deadlock.</item>
+    /// </list>
+    /// </remarks>
     private void WaitForWork()
     {
         if (!IsVirtualTime)
@@ -192,20 +256,19 @@ public sealed partial class EventLoop
             return;
         }
 
-        if (_trackedInFlight > 0)
+        if (HasWorkInFlight())
         {
-            // Work the loop started on another thread will post its completion back; the clock must not move before.
-            IsBlockedOnTrackedWork = true;
-            Monitor.Wait(_gate);
-            IsBlockedOnTrackedWork = false;
-            return;
+            if (WaitForWorkInFlight())
+            {
+                return;
+            }
         }
 
         TimeSpan grace = Options.AutoJumpThreshold;
         if (grace > TimeSpan.Zero)
         {
             Monitor.Wait(_gate, grace);
-            if (_ready.Count > 0 || _trackedInFlight > 0 || _idleWaiters.Count > 0)
+            if (_ready.Count > 0 || HasWorkInFlight() || _idleWaiters.Count > 0)
             {
                 return;
             }
@@ -219,6 +282,36 @@ public sealed partial class EventLoop
         }
 
         throw CreateDeadlockException();
+    }
+
+    /// <summary>Waits (under _gate) for work in flight to post back. True when the caller should simply look again; false when
+    /// the patience ran out with a timer due, so the clock may move on.</summary>
+    private bool WaitForWorkInFlight()
+    {
+        long start = TimeProvider.System.GetTimestamp();
+        IsBlockedOnTrackedWork = _trackedInFlight > 0;
+        try
+        {
+            while (HasWorkInFlight() && _ready.Count == 0 && _idleWaiters.Count == 0 && _fatal is null)
+            {
+                TimeSpan waited = TimeProvider.System.GetElapsedTime(start);
+                if (waited >= Options.OffLoopPatience)
+                {
+                    // Still running after all this time: taken to be waiting for the loop. The clock moves on to the next
+                    // timer, or, with none, the deadlock is reported (naming the work in flight) rather than hang silently.
+                    return false;
+                }
+
+                // Short slices: a work item queued to the thread pool but not started yet shows only in the pool's count.
+                Monitor.Wait(_gate, TimeSpan.FromMilliseconds(1));
+            }
+
+            return true;
+        }
+        finally
+        {
+            IsBlockedOnTrackedWork = false;
+        }
     }
 
     private Task AddIdleWaiterAsync(CancellationToken cancellationToken)

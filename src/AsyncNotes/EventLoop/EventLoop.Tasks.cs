@@ -89,11 +89,14 @@ public sealed partial class EventLoop
 
     private EventLoopDeadlockException CreateDeadlockException()
     {
+        int offLoop = _trackedInFlight + OffLoopRunning;
         List<string> waiting = [.. _tasks.Where(pair => !pair.Key.IsCompleted).OrderBy(pair => pair.Value.Sequence).Select(pair => pair.Value.Name)];
         var message = new StringBuilder()
             .Append("The event loop is deadlocked at t = ").Append(Elapsed.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture))
-            .Append(" s on its virtual clock: nothing is ready to run, no timer is due, and no tracked work is in flight, ")
-            .Append("so nothing can ever wake the tasks that wait. ")
+            .Append(" s on its virtual clock: nothing is ready to run, no timer is due, ")
+            .Append(offLoop > 0
+                ? $"and {offLoop} thread(s) running the loop's code elsewhere have not come back within {Options.OffLoopPatience.TotalSeconds:0.###} s (EventLoopOptions.OffLoopPatience): if they wait for the loop, nothing can ever wake the tasks that wait. "
+                : "and no work of the loop's is in flight elsewhere, so nothing can ever wake the tasks that wait. ")
             .Append(waiting.Count == 0 ? "No known task is waiting." : "Waiting: " + string.Join(", ", waiting) + ".")
             .Append(" Either something awaits an event that nothing will set, or work left the loop untracked (Task.Run, real I/O): ")
             .Append("start it with AsyncIO.ToThreadAsync, or give EventLoopOptions.AutoJumpThreshold a grace period.")

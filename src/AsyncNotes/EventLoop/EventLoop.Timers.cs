@@ -1,17 +1,15 @@
 namespace AsyncNotes;
 
-// The loop's clock and its timer heap. Timers are ordered by (due, sequence): those due at the same instant fire in the
-// order they were armed. Entries are removed lazily: a timer re-armed or disposed bumps its version, and stale heap entries
-// are skipped when they reach the top. Every field here is guarded by _gate, except _virtualNow, which is written under
-// _gate by the loop thread and read lock-free (Volatile) by the clock.
+// The loop's clock and its timers. Timers sit in a heap ordered by (due, sequence): those due at the same instant fire in
+// the order they were armed (Change, and a periodic timer's next period, arm anew, as asyncio makes a new handle). A timer
+// that is disposed or re-armed leaves the heap at once, and one already moved to the ready queue does not fire (asyncio's
+// TimerHandle.cancel() stops a handle even once it is queued). Every field here is guarded by _gate, except _virtualNow,
+// which is written under _gate by the loop thread and read lock-free (Volatile) by the clock.
 public sealed partial class EventLoop
 {
-    private readonly PriorityQueue<TimerEntry, (long Due, long Sequence)> _timerHeap = new();
+    private readonly TimerHeap _timerHeap = new();
     private long _timerSequence;
-    private int _armedTimers;
     private long _virtualNow;
-
-    private readonly record struct TimerEntry(LoopTimer Timer, long Version);
 
     /// <summary>The loop's clock in ticks since it started.</summary>
     internal long NowTicks => IsVirtualTime ? Volatile.Read(ref _virtualNow) : _time.RealElapsedTicks;
@@ -23,7 +21,7 @@ public sealed partial class EventLoop
         {
             lock (_gate)
             {
-                return _armedTimers;
+                return _timerHeap.Count;
             }
         }
     }
@@ -66,72 +64,53 @@ public sealed partial class EventLoop
         }
     }
 
+    /// <summary>Whether <paramref name="timer"/>, moved to the ready queue in generation <paramref name="generation"/>, may
+    /// still fire: not disposed, re-armed or disarmed since.</summary>
+    internal bool IsStillDue(LoopTimer timer, long generation)
+    {
+        lock (_gate)
+        {
+            return !timer.IsDisposed && timer.Generation == generation;
+        }
+    }
+
     private void Arm(LoopTimer timer, long due)
     {
-        timer.Version++;
-        timer.IsArmed = true;
-        _armedTimers++;
-        _timerHeap.Enqueue(new TimerEntry(timer, timer.Version), (due, ++_timerSequence));
+        timer.Due = due;
+        timer.Sequence = ++_timerSequence;
+        _timerHeap.Add(timer);
     }
 
     private void Disarm(LoopTimer timer)
     {
-        if (timer.IsArmed)
-        {
-            timer.IsArmed = false;
-            timer.Version++;
-            _armedTimers--;
-        }
+        _timerHeap.Remove(timer);
+
+        // A new generation: a firing of this timer already in the ready queue no longer runs.
+        timer.Generation++;
     }
 
     /// <summary>The due time of the earliest armed timer, or <see cref="long.MaxValue"/> when none will ever be due.</summary>
-    private long NextDueTicks()
-    {
-        while (_timerHeap.TryPeek(out TimerEntry entry, out (long Due, long Sequence) key))
-        {
-            if (entry.Version == entry.Timer.Version && entry.Timer.IsArmed)
-            {
-                return key.Due;
-            }
-
-            _timerHeap.Dequeue();
-        }
-
-        return long.MaxValue;
-    }
+    private long NextDueTicks() => _timerHeap.TryPeek(out LoopTimer next) ? next.Due : long.MaxValue;
 
     /// <summary>Moves every timer due by now into the ready queue, earliest first, ties in arming order.</summary>
     private void MoveDueTimersToReady()
     {
         long now = NowTicks;
-        while (true)
+        while (_timerHeap.TryPeek(out LoopTimer timer) && timer.Due <= now)
         {
-            long due = NextDueTicks();
-            if (due > now || due == long.MaxValue)
-            {
-                return;
-            }
-
-            LoopTimer timer = _timerHeap.Dequeue().Timer;
-            Disarm(timer);
+            _timerHeap.Remove(timer);
+            _ready.Enqueue(new ReadyItem(static s => ((LoopTimer.Firing)s!).Fire(), new LoopTimer.Firing(timer, timer.Generation), null));
             if (timer.PeriodTicks > 0)
             {
-                Arm(timer, SaturatingAdd(due, timer.PeriodTicks));
+                // The next period is armed anew (a new sequence), in the same generation: the firing above still runs.
+                Arm(timer, SaturatingAdd(timer.Due, timer.PeriodTicks));
             }
-
-            _ready.Enqueue(new ReadyItem(static t => ((LoopTimer)t!).Fire(), timer));
         }
     }
 
     private void AdvanceVirtualClockTo(long due) => Volatile.Write(ref _virtualNow, due);
 
-    private void ClearTimers()
-    {
-        while (_timerHeap.TryDequeue(out TimerEntry entry, out _))
-        {
-            Disarm(entry.Timer);
-        }
-    }
+    private void ClearTimers() => _timerHeap.Clear();
 
     private static long SaturatingAdd(long a, long b) => b > long.MaxValue - a ? long.MaxValue : a + b;
 }

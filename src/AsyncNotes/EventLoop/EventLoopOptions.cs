@@ -48,6 +48,28 @@ public sealed record EventLoopOptions
 
     private readonly TimeSpan _autoJumpThreshold;
 
+    /// <summary>Gets how long, in real time, an idle virtual loop waits for its own work running off the loop before its clock
+    /// may move on to the next due timer.</summary>
+    /// <value>
+    /// Two seconds by default. Work of the loop's in flight elsewhere (<see cref="AsyncIO.ToThreadAsync{T}(Func{T}, CancellationToken)"/>,
+    /// and any code that continues on the thread pool from the loop) holds the virtual clock, so that the loop does not jump
+    /// ahead of a completion that is on its way. Work that is still running after this long while a timer is due is taken
+    /// to be waiting for the loop itself (a thread blocked until a loop task releases it after a sleep), and the clock moves
+    /// on rather than hang; with no timer due, the run ends with an <see cref="EventLoopDeadlockException"/> that names the
+    /// work in flight. Raise it for CPU-bound work that takes longer on a virtual loop. Must be positive.
+    /// </value>
+    public TimeSpan OffLoopPatience
+    {
+        get => _offLoopPatience;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(value, TimeSpan.Zero);
+            _offLoopPatience = value;
+        }
+    }
+
+    private readonly TimeSpan _offLoopPatience = TimeSpan.FromSeconds(2);
+
     /// <summary>Gets the handler for exceptions that no awaiter can receive (asyncio's <c>loop.set_exception_handler</c>).</summary>
     /// <value>
     /// <see langword="null"/> by default: such an exception ends <see cref="AsyncIO.Run(Func{Task}, EventLoopOptions?)"/>,

@@ -1,9 +1,25 @@
+using System.Reflection;
+
 namespace AsyncNotes;
 
 /// <summary>The loop's <see cref="SynchronizationContext"/>: every post becomes a ready callback on the loop.</summary>
-/// <remarks>Maps <c>loop.call_soon_threadsafe</c>. Posts from any thread queue in arrival order.</remarks>
+/// <remarks>
+/// <para>Maps <c>loop.call_soon_threadsafe</c>. Posts from any thread queue in arrival order.</para>
+/// <para>Each instance stands for one task's step: the loop runs every callback under an instance of its own, and code that
+/// awaits captures the instance it runs under. The runtime resumes an awaiter inline only when the completing code runs under
+/// the very instance the awaiter captured; so a completion in any other step posts the awaiter, as asyncio's
+/// <c>set_result</c> schedules its waiters. An await continuation posted here runs under this same instance again: the
+/// chain of async methods that one task awaits directly resumes as one step, as a chain of coroutines does in asyncio
+/// (<c>await coro()</c> costs no turn). Any other callback posted here (a user's <c>Post</c>, asyncio's <c>call_soon</c>)
+/// runs as a step of its own.</para>
+/// </remarks>
 internal sealed class EventLoopSynchronizationContext : SynchronizationContext
 {
+    // The runtime posts await continuations (and Task.Yield's) through static delegates of System.Private.CoreLib; they are
+    // recognised by module once, then by reference.
+    private static readonly Module s_coreLib = typeof(Task).Module;
+    private static SendOrPostCallback?[] s_continuationCallbacks = [];
+
     public EventLoopSynchronizationContext(EventLoop loop) => Loop = loop;
 
     public EventLoop Loop { get; }
@@ -11,7 +27,7 @@ internal sealed class EventLoopSynchronizationContext : SynchronizationContext
     public override void Post(SendOrPostCallback d, object? state)
     {
         ArgumentNullException.ThrowIfNull(d);
-        Loop.Post(d, state);
+        Loop.PostAs(IsAwaitContinuation(d) ? this : null, d, state);
     }
 
     public override void Send(SendOrPostCallback d, object? state)
@@ -29,4 +45,30 @@ internal sealed class EventLoopSynchronizationContext : SynchronizationContext
     }
 
     public override SynchronizationContext CreateCopy() => this;
+
+    private static bool IsAwaitContinuation(SendOrPostCallback callback)
+    {
+        SendOrPostCallback?[] known = Volatile.Read(ref s_continuationCallbacks);
+        foreach (SendOrPostCallback? candidate in known)
+        {
+            if (ReferenceEquals(candidate, callback))
+            {
+                return true;
+            }
+        }
+
+        if (callback.Target is not null && callback.Target.GetType().Module != s_coreLib)
+        {
+            return false;
+        }
+
+        if (callback.Method.Module != s_coreLib)
+        {
+            return false;
+        }
+
+        // A handful of static delegates at most: append (races only duplicate an entry).
+        Volatile.Write(ref s_continuationCallbacks, [.. known, callback]);
+        return true;
+    }
 }

@@ -20,9 +20,17 @@ internal sealed class LoopTimer : ITimer
         _executionContext = ExecutionContext.Capture();
     }
 
-    internal long Version { get; set; }
+    /// <summary>The instant it is due, in loop ticks.</summary>
+    internal long Due { get; set; }
 
-    internal bool IsArmed { get; set; }
+    /// <summary>The order of arming, which breaks ties on <see cref="Due"/>.</summary>
+    internal long Sequence { get; set; }
+
+    /// <summary>Its slot in the loop's <see cref="TimerHeap"/>, or -1 when it is not armed.</summary>
+    internal int HeapIndex { get; set; } = -1;
+
+    /// <summary>Bumped by every disarm (<c>Change</c>, <c>Dispose</c>): a firing queued in an older generation is dropped.</summary>
+    internal long Generation { get; set; }
 
     internal bool IsDisposed { get; set; }
 
@@ -49,7 +57,7 @@ internal sealed class LoopTimer : ITimer
         return ValueTask.CompletedTask;
     }
 
-    internal void Fire()
+    private void Invoke()
     {
         if (_executionContext is null)
         {
@@ -58,6 +66,18 @@ internal sealed class LoopTimer : ITimer
         else
         {
             ExecutionContext.Run(_executionContext, static s => ((LoopTimer)s!)._callback(((LoopTimer)s!)._state), this);
+        }
+    }
+
+    /// <summary>One firing of a timer, queued on the loop; it runs only if the timer was not disposed or changed meanwhile.</summary>
+    internal sealed class Firing(LoopTimer timer, long generation)
+    {
+        public void Fire()
+        {
+            if (timer._loop.IsStillDue(timer, generation))
+            {
+                timer.Invoke();
+            }
         }
     }
 }

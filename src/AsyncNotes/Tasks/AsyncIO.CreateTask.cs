@@ -43,7 +43,7 @@ public static partial class AsyncIO
         var cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         CancellationToken token = cancellation.Token;
         string taskName = name ?? loop.NextTaskName();
-        Task<T> task = EventLoop.StartOnNextTurnAsync(() =>
+        Task<T> task = loop.StartOnNextTurn(() =>
         {
             EventLoop.SetCurrentTaskName(taskName);
             token.ThrowIfCancellationRequested();

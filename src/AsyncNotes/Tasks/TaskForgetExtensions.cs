@@ -37,15 +37,8 @@ public static class TaskForgetExtensions
 
     private static void Report(Task faulted, (EventLoop? Loop, string? Name) where)
     {
-        AggregateException all = faulted.Exception!;
-        Exception failure = all.InnerExceptions.Count == 1 ? all.InnerExceptions[0] : all;
+        Exception failure = LoopFuture<bool>.Unwrap(faulted.Exception!);
         string message = $"Task exception was never retrieved: forgotten task '{where.Name ?? "(unnamed)"}' failed.";
-        if (where.Loop is { } loop &&
-            loop.TryPost(_ => loop.ReportException(new EventLoopExceptionContext(message, failure, where.Name)), null))
-        {
-            return;
-        }
-
-        AsyncIO.RaiseForgottenTaskFailed(failure, where.Name);
+        where.Loop.ReportUnretrieved(message, failure, where.Name);
     }
 }

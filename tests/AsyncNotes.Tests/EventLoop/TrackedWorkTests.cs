@@ -188,7 +188,9 @@ public sealed class TrackedWorkTests
             await bRan.Task;
         });
 
-        log.Entries.Should().Equal("A", "result 1 on the loop thread=True", "B");
+        // As asyncio's to_thread: the worker's completion is one callback queued behind A (call_soon_threadsafe), which decides
+        // the result; the awaiting task is scheduled from there, behind B. (This test once encoded an inline resumption.)
+        log.Entries.Should().Equal("A", "B", "result 1 on the loop thread=True");
     }
 
     /// <summary>How many callbacks are queued on <paramref name="loop"/> (private state, read only to synchronise a test).</summary>

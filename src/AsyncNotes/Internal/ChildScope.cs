@@ -1,0 +1,202 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace AsyncNotes;
+
+/// <summary>A scope that owns child tasks: starts them with tokens of their own, cancels them in start order, and knows when
+/// all are done. The base of gather's owned mode, the staggered race and TaskGroup.</summary>
+/// <remarks>
+/// <list type="bullet">
+///   <item><see cref="Start{T}"/> runs a child's work at once (hot, as a .NET async method starts) with a token of its own,
+///   so a cancellation reaches the children one by one, in start order (one shared source would run its callbacks last
+///   registered, first run).</item>
+///   <item><see cref="CancelAll"/> cancels every unfinished child, in start order; a child's token callback that throws does
+///   not stop the others, and the errors are thrown together afterwards.</item>
+///   <item><see cref="AllDone"/> completes once <see cref="Close"/> was called and every started child has finished.</item>
+///   <item>On a loop the scope is known to the loop: a deadlock report names it, and the end of the run cancels it.</item>
+/// </list>
+/// </remarks>
+[SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "The shutdown source is disposed when the last child finishes; the scope has no owner that could dispose it earlier, and it holds no timer.")]
+internal sealed class ChildScope
+{
+    private readonly object _gate = new();
+    private readonly List<CancellationTokenSource?> _children = [];
+    private readonly LoopFuture<bool> _allDone;
+    private readonly CancellationTokenSource _shutdown = new();
+    private int _running;
+    private bool _closed;
+    private bool _cancelled;
+
+    public ChildScope(EventLoop? loop, string kind)
+    {
+        Loop = loop;
+        _allDone = new LoopFuture<bool>(loop);
+        _shutdown.Token.UnsafeRegister(static s => ((ChildScope)s!).CancelAll(), this);
+        loop?.Register(_allDone.Task, $"{loop.NextTaskName()} ({kind})", _shutdown);
+    }
+
+    public EventLoop? Loop { get; }
+
+    /// <summary>Completes once the scope is closed and every child it started has finished.</summary>
+    public Task AllDone => _allDone.Task;
+
+    /// <summary>Whether <see cref="CancelAll"/> has run.</summary>
+    public bool IsCancelled
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _cancelled;
+            }
+        }
+    }
+
+    /// <summary>The number of children started so far.</summary>
+    public int Started
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _children.Count;
+            }
+        }
+    }
+
+    /// <summary>Starts child number <see cref="Started"/>: runs <paramref name="work"/> with its own token, and calls
+    /// <paramref name="onDone"/> with its index and task (scheduled on the loop, as a done-callback) when it finishes.</summary>
+    /// <returns>The child's task; a work delegate that throws or returns null gives a faulted task.</returns>
+    [SuppressMessage("Usage", "VSTHRD200:Use \"Async\" suffix for async methods", Justification = "Like Task.Run, it starts a task rather than being an asynchronous operation.")]
+    public Task<T> Start<T>(Func<CancellationToken, Task<T>> work, Action<int, Task<T>> onDone)
+    {
+        var source = new CancellationTokenSource();
+        int index;
+        bool cancelNow;
+        lock (_gate)
+        {
+            index = _children.Count;
+            _children.Add(source);
+            _running++;
+            cancelNow = _cancelled;
+        }
+
+        if (cancelNow)
+        {
+            LoopAware.CancelNow(source); // a child started after the scope was cancelled starts with a cancelled token
+        }
+
+        Task<T> child;
+        try
+        {
+            child = work(source.Token) ?? Task.FromException<T>(new InvalidOperationException($"The work delegate at index {index} returned null instead of a task."));
+        }
+#pragma warning disable CA1031 // A synchronous throw is the child's failure, reported through its task like any other.
+        catch (Exception failure)
+#pragma warning restore CA1031
+        {
+            child = failure is OperationCanceledException canceled ? Task.FromCanceled<T>(canceled.CancellationToken.IsCancellationRequested ? canceled.CancellationToken : new CancellationToken(true)) : Task.FromException<T>(failure);
+        }
+
+        _ = TaskObserver.Watch(child, Loop, static (t, s) => ((ChildDone<T>)s!).Run((Task<T>)t), new ChildDone<T>(this, index, onDone));
+        return child;
+    }
+
+    /// <summary>No more children will start: <see cref="AllDone"/> completes once the running ones finish.</summary>
+    public void Close()
+    {
+        lock (_gate)
+        {
+            _closed = true;
+        }
+
+        CheckAllDone();
+    }
+
+    /// <summary>Cancels every unfinished child but <paramref name="except"/>, in start order; the errors of throwing token
+    /// callbacks are thrown together. No child starts uncancelled afterwards.</summary>
+    public void CancelAll(int except = -1)
+    {
+        CancellationTokenSource?[] children;
+        lock (_gate)
+        {
+            _cancelled = true;
+            children = [.. _children];
+        }
+
+        if (except >= 0)
+        {
+            children[except] = null;
+        }
+
+        List<Exception>? callbackErrors = null;
+        foreach (CancellationTokenSource? child in children)
+        {
+            try
+            {
+                if (child is not null)
+                {
+                    LoopAware.CancelNow(child);
+                }
+            }
+            catch (AggregateException error)
+            {
+                (callbackErrors ??= []).Add(error);
+            }
+            catch (ObjectDisposedException)
+            {
+                // finished meanwhile
+            }
+        }
+
+        if (callbackErrors is not null)
+        {
+            // Surfaces where a throwing callback always does: from the Cancel() call (or, on a loop, its exception handler).
+            throw new AggregateException(callbackErrors);
+        }
+    }
+
+    private void OnChildDone(int index)
+    {
+        CancellationTokenSource? source;
+        lock (_gate)
+        {
+            source = _children[index];
+            _children[index] = null;
+            _running--;
+        }
+
+        source?.Dispose();
+        CheckAllDone();
+    }
+
+    private void CheckAllDone()
+    {
+        lock (_gate)
+        {
+            if (!_closed || _running > 0)
+            {
+                return;
+            }
+        }
+
+        if (_allDone.TrySetResult(true))
+        {
+            _shutdown.Dispose();
+        }
+    }
+
+    private sealed class ChildDone<T>(ChildScope scope, int index, Action<int, Task<T>> onDone)
+    {
+        public void Run(Task<T> child)
+        {
+            try
+            {
+                onDone(index, child);
+            }
+            finally
+            {
+                scope.OnChildDone(index);
+            }
+        }
+    }
+}
