@@ -22,7 +22,7 @@ internal sealed class GatherOperation<T>
     private readonly int _limit;
     private readonly CancellationToken _cancellationToken;
     private readonly Outcome<T>[] _outcomes;
-    private readonly TaskCompletionSource<Outcome<T>[]> _source;
+    private readonly LoopFuture<Outcome<T>[]> _source;
 
     // Delegate forms only. Each child has a token source of its own, so that a cancellation reaches the children in input
     // order (one shared source would run their callbacks last registered, first run). _children stands for them all: the
@@ -32,7 +32,7 @@ internal sealed class GatherOperation<T>
     // hold nothing that needs disposing.
     private readonly CancellationTokenSource? _children;
     private readonly CancellationTokenSource?[]? _childSources;
-    private readonly TaskCompletionSource? _allChildrenDone;
+    private readonly LoopFuture<bool>? _allChildrenDone;
 
     private CancellationTokenRegistration _registration;
     private int _next;
@@ -52,12 +52,12 @@ internal sealed class GatherOperation<T>
         _limit = limit;
         _cancellationToken = cancellationToken;
         _outcomes = new Outcome<T>[Count];
-        _source = LoopAware.CreateSource<Outcome<T>[]>(_loop);
+        _source = new LoopFuture<Outcome<T>[]>(_loop);
         if (work is not null)
         {
             _children = new CancellationTokenSource();
             _childSources = new CancellationTokenSource?[work.Length];
-            _allChildrenDone = LoopAware.CreateSource(_loop);
+            _allChildrenDone = new LoopFuture<bool>(_loop);
         }
     }
 
@@ -97,14 +97,12 @@ internal sealed class GatherOperation<T>
 
         if (_cancellationToken.CanBeCanceled)
         {
+            // Decided inside the caller's Cancel(), as asyncio's gather.cancel(): a child's result that arrives later in the
+            // same instant does not win. Only the delivery to the awaiter is scheduled (LoopFuture).
             _registration = _cancellationToken.UnsafeRegister(
-                static state =>
-                {
-                    var self = (GatherOperation<T>)state!;
-                    LoopAware.Schedule(self._loop, self.OnCancellationRequested);
-                },
+                static state => ((GatherOperation<T>)state!).OnCancellationRequested(),
                 this);
-            if (_source.Task.IsCompleted)
+            if (_source.IsDone)
             {
                 _registration.Unregister();
             }
@@ -241,7 +239,7 @@ internal sealed class GatherOperation<T>
             // running after a failure does not outlive its caller's cancellation.
             try
             {
-                LoopAware.CancelNow(_children);
+                _loop.CancelReportingCallbackErrors(() => LoopAware.CancelNow(_children));
             }
             catch (ObjectDisposedException)
             {
@@ -330,13 +328,13 @@ internal sealed class GatherOperation<T>
 
         lock (_gate)
         {
-            if (_pumping || Running > 0 || (!_stopped && _next < Count) || _allChildrenDone.Task.IsCompleted)
+            if (_pumping || Running > 0 || (!_stopped && _next < Count) || _allChildrenDone.IsDone)
             {
                 return;
             }
         }
 
-        if (_allChildrenDone.TrySetResult())
+        if (_allChildrenDone.TrySetResult(true))
         {
             _registration.Unregister();
             if (_loop is null)

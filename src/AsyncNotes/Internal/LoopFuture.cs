@@ -31,6 +31,7 @@ internal sealed class LoopFuture<T>
     private int _state;
     private T? _result;
     private Exception? _exception;
+    private IReadOnlyCollection<Exception>? _exceptions;
     private CancellationToken _canceledBy;
     private bool _canceled;
     private CancellationTokenRegistration _registration;
@@ -91,6 +92,21 @@ internal sealed class LoopFuture<T>
         return true;
     }
 
+    /// <summary>Fails the future with every exception of a faulted task, the same instances (awaiting throws the first).</summary>
+    public bool TrySetExceptions(AggregateException all)
+    {
+        ArgumentNullException.ThrowIfNull(all);
+        if (!TryClaim())
+        {
+            return false;
+        }
+
+        _exception = Unwrap(all);
+        _exceptions = all.InnerExceptions;
+        Deliver();
+        return true;
+    }
+
     public bool TrySetCanceled(CancellationToken cancellationToken = default)
     {
         if (!TryClaim())
@@ -128,7 +144,7 @@ internal sealed class LoopFuture<T>
         TaskStatus.RanToCompletion => TrySetResult(completed.Result),
 #pragma warning restore VSTHRD002
         TaskStatus.Canceled => TrySetCanceled(CanceledToken(completed)),
-        _ => TrySetException(Unwrap(completed.Exception!)),
+        _ => TrySetExceptions(completed.Exception!),
     };
 
     /// <summary>Cancels the future when <paramref name="cancellationToken"/> is cancelled: decided inside the <c>Cancel()</c> call.</summary>
@@ -221,6 +237,10 @@ internal sealed class LoopFuture<T>
         if (_canceled)
         {
             _source.TrySetCanceled(_canceledBy);
+        }
+        else if (_exceptions is { } exceptions)
+        {
+            _source.TrySetException(exceptions);
         }
         else if (_exception is { } exception)
         {

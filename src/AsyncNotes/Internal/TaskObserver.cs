@@ -38,21 +38,18 @@ internal sealed class TaskObserver : IDisposable
         {
             observer.OnCompleted();
         }
-        else if (observer._unhook is { } unhook)
+        else
         {
-            // ExecuteSynchronously: from here the callback is posted to the loop (one hop, like call_soon), or run at once off
-            // a loop. Dispose cancels the continuation, which removes it from the task; it never faults.
+            // ExecuteSynchronously: runs where the task completes (an await continuation without a context would go to the
+            // thread pool whenever a synchronization context is current, out of the loop's sight); from there the callback
+            // is posted to the loop (one hop, like call_soon), or run at once off a loop. Dispose cancels the continuation,
+            // which removes it from the task; it never faults.
             _ = task.ContinueWith(
                 static (_, s) => ((TaskObserver)s!).OnCompleted(),
                 observer,
-                unhook.Token,
+                observer._unhook?.Token ?? CancellationToken.None,
                 TaskContinuationOptions.ExecuteSynchronously,
                 TaskScheduler.Default);
-        }
-        else
-        {
-            // The cheapest continuation a task takes: no context captured, so it runs where the task completes.
-            task.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(observer.OnCompleted);
         }
 
         return observer;

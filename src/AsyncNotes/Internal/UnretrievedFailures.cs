@@ -16,6 +16,21 @@ internal static class UnretrievedFailures
         AsyncIO.RaiseForgottenTaskFailed(failure, taskName);
     }
 
+    /// <summary>Runs <paramref name="cancel"/> inside a caller's <c>Cancel()</c>; errors of token callbacks it sets off go to
+    /// the loop's exception handler (asyncio runs no user code inside <c>cancel()</c>, so none can fail the caller there).
+    /// Off a loop they are thrown, as from any <c>Cancel()</c>.</summary>
+    public static void CancelReportingCallbackErrors(this EventLoop? loop, Action cancel)
+    {
+        try
+        {
+            cancel();
+        }
+        catch (AggregateException errors) when (loop is not null)
+        {
+            loop.ReportUnretrieved("A token callback threw while cancelling children.", errors);
+        }
+    }
+
     private sealed record Report(EventLoop Loop, EventLoopExceptionContext Context)
     {
         public void Deliver() => Loop.ReportException(Context);

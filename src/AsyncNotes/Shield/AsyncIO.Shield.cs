@@ -38,8 +38,8 @@ public static partial class AsyncIO
             return task;
         }
 
-        var shield = new ShieldSource<T>(task, EventLoop.Current);
-        shield.Start(cancellationToken);
+        var shield = new ShieldSource<T>();
+        shield.Start(task, cancellationToken);
         return shield.Task;
     }
 
@@ -56,8 +56,8 @@ public static partial class AsyncIO
             return task;
         }
 
-        var shield = new ShieldSource<bool>(task, EventLoop.Current);
-        shield.Start(cancellationToken);
+        var shield = new ShieldSource<bool>();
+        shield.Start(task, cancellationToken);
         return shield.Task;
     }
 }

@@ -1,84 +1,48 @@
-using System.Diagnostics.CodeAnalysis;
-
 namespace AsyncNotes;
 
 /// <summary>The outer task of a shield: completes as the inner task does, or is cancelled by the caller's token first.</summary>
-[SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "_unhook has no timer, so it holds nothing to release; it is cancelled, never disposed, because the cancel can race ahead of ContinueWith reading its token.")]
+/// <remarks>
+/// <list type="bullet">
+///   <item>The outer task is a <see cref="LoopFuture{T}"/>: a cancel decides it inside the <c>Cancel()</c> call, so a result
+///   of the inner task that arrives later in the same instant loses, as asyncio's <c>outer.cancel()</c> wins.</item>
+///   <item>The inner task is watched by a <see cref="TaskObserver"/> (asyncio's <c>_inner_done_callback</c>, one callback
+///   after it finishes).</item>
+///   <item>Once the shield is cancelled nobody awaits the inner task through it any more: a failure of the inner task then
+///   goes to the loop's exception handler (asyncio logs "exception was never retrieved" for it).</item>
+/// </list>
+/// </remarks>
 internal sealed class ShieldSource<T>
 {
-    private readonly Task _inner;
-    private readonly EventLoop? _loop;
-    private readonly TaskCompletionSource<T> _outer;
-    private readonly CancellationTokenSource _unhook = new();
-    private CancellationTokenRegistration _registration;
-
-    public ShieldSource(Task inner, EventLoop? loop)
-    {
-        _inner = inner;
-        _loop = loop;
-        _outer = LoopAware.CreateSource<T>(loop);
-    }
+    private readonly LoopFuture<T> _outer = new();
 
     public Task<T> Task => _outer.Task;
 
-    public void Start(CancellationToken cancellationToken)
+    public void Start(Task inner, CancellationToken cancellationToken)
     {
-        // The cancel may run inline in someone's Cancel() or on another thread: deliver it as a callback of its own on the loop.
-        _registration = cancellationToken.UnsafeRegister(
-            static (s, token) =>
+        _outer.CancelWhen(cancellationToken);
+        _ = TaskObserver.Watch(inner, _outer.Loop, static (t, s) => ((ShieldSource<T>)s!).OnInnerDone(t), this);
+    }
+
+    private void OnInnerDone(Task inner)
+    {
+        if (_outer.IsCanceled && !_outer.Task.IsCompletedSuccessfully)
+        {
+            if (inner.IsFaulted)
             {
-                var shield = (ShieldSource<T>)s!;
-                LoopAware.Schedule(shield._loop, () => shield.OnCancelRequested(token));
-            },
-            this);
+                _outer.Loop.ReportUnretrieved(
+                    "Task exception was never retrieved: a shielded task failed after its shield was cancelled.",
+                    LoopFuture<T>.Unwrap(inner.Exception!));
+            }
 
-        // ExecuteSynchronously: the shield completes inside the inner task's completion when that is on the loop, as if the
-        // caller awaited the task itself; from another thread it posts to the loop. Cancelling _unhook removes the continuation.
-        _ = _inner.ContinueWith(
-            static (t, s) => ((ShieldSource<T>)s!).OnInnerCompleted(t),
-            this,
-            _unhook.Token,
-            TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
-    }
-
-    private void OnInnerCompleted(Task inner)
-    {
-        if (_loop is null || _loop.IsOnLoopThread)
-        {
-            Complete(inner);
+            return;
         }
-        else
-        {
-            LoopAware.Schedule(_loop, () => Complete(inner));
-        }
-    }
 
-    private void Complete(Task inner)
-    {
-        bool completed = inner switch
+        _ = inner switch
         {
-            Task<T> typed => _outer.TrySetFromTask(typed),
-            { IsFaulted: true } => _outer.TrySetException(inner.Exception!.InnerExceptions),
-
-            // TaskCanceledException(Task) carries the task's own cancellation token over.
-            { IsCanceled: true } => _outer.TrySetCanceled(new TaskCanceledException(inner).CancellationToken),
+            Task<T> typed => _outer.TrySetFrom(typed),
+            { IsFaulted: true } => _outer.TrySetExceptions(inner.Exception!),
+            { IsCanceled: true } => _outer.TrySetCanceled(LoopFuture<T>.CanceledToken(inner)),
             _ => _outer.TrySetResult(default!),
         };
-
-        if (completed)
-        {
-            _registration.Dispose();
-        }
-    }
-
-    private void OnCancelRequested(CancellationToken token)
-    {
-        // The registration is not disposed here: off a loop this may run inside UnsafeRegister, before Start has stored it.
-        // A registration whose callback has run holds nothing.
-        if (_outer.TrySetCanceled(token))
-        {
-            LoopAware.CancelNow(_unhook);
-        }
     }
 }

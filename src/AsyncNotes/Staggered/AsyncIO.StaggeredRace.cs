@@ -54,9 +54,9 @@ public static partial class AsyncIO
             throw new ArgumentException($"The attempt at index {nullAt} is null.", nameof(attempts));
         }
 
-        if (delay == Timeout.InfiniteTimeSpan || delay > LoopAware.MaxSystemTimerDelay)
+        if (LoopDeadline.IsInfinite(delay))
         {
-            delay = null; // longer than any timer: in effect, wait for the failure alone
+            delay = null; // no head start limit: wait for the failure alone
         }
         else if (delay < TimeSpan.Zero)
         {

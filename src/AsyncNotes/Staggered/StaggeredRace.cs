@@ -19,7 +19,7 @@ internal sealed class StaggeredRace<T>
     private readonly List<Exception?> _exceptions = [];
     private readonly List<CancellationTokenSource> _tokens = [];
     private readonly object _gate = new();
-    private TaskCompletionSource? _currentTurn;
+    private LoopFuture<bool>? _currentTurn;
     private bool _over;
     private bool _finished;
     private int? _winnerIndex;
@@ -42,7 +42,7 @@ internal sealed class StaggeredRace<T>
         {
             for (int index = 0; index < _attempts.Length; index++)
             {
-                TaskCompletionSource turn = LoopAware.CreateSource(_loop);
+                var turn = new LoopFuture<bool>(_loop);
                 CancellationTokenSource token;
                 lock (_gate)
                 {
@@ -60,9 +60,12 @@ internal sealed class StaggeredRace<T>
                 running.Add(RunAttemptAsync(index, turn, token.Token));
                 if (index < _attempts.Length - 1 && _delay != TimeSpan.Zero)
                 {
-                    using ITimer? headStart = _delay is { } delay
-                        ? _time.CreateTimer(static s => ((TaskCompletionSource)s!).TrySetResult(), turn, delay, Timeout.InfiniteTimeSpan)
-                        : null;
+                    if (_delay is { } delay)
+                    {
+                        // The head start: any finite delay, on any clock; the timer leaves with the turn.
+                        turn.ExpireAfter(_time, delay, static t => t.TrySetResult(true));
+                    }
+
                     await turn.Task.ConfigureAwait(true); // stay on the loop
                 }
             }
@@ -96,7 +99,7 @@ internal sealed class StaggeredRace<T>
         }
     }
 
-    private async Task RunAttemptAsync(int index, TaskCompletionSource turn, CancellationToken token)
+    private async Task RunAttemptAsync(int index, LoopFuture<bool> turn, CancellationToken token)
     {
         T result;
         try
@@ -112,7 +115,7 @@ internal sealed class StaggeredRace<T>
                 _exceptions[index] = exception;
             }
 
-            turn.TrySetResult();
+            turn.TrySetResult(true);
             return;
         }
 
@@ -132,14 +135,15 @@ internal sealed class StaggeredRace<T>
         EndRace(except: index);
     }
 
-    private void OnCallerCancelled() => LoopAware.Schedule(_loop, () => EndRace(except: -1));
+    // Decided inside the caller's Cancel(): no attempt that succeeds later in the same instant wins.
+    private void OnCallerCancelled() => _loop.CancelReportingCallbackErrors(() => EndRace(except: -1));
 
     /// <summary>Ends the race: no further attempt starts, and every running attempt but <paramref name="except"/> is
     /// cancelled, in start order.</summary>
     private void EndRace(int except)
     {
         CancellationTokenSource[] toCancel;
-        TaskCompletionSource? turn;
+        LoopFuture<bool>? turn;
         lock (_gate)
         {
             if (_finished)
@@ -166,7 +170,7 @@ internal sealed class StaggeredRace<T>
             }
         }
 
-        turn?.TrySetResult();
+        turn?.TrySetResult(true);
         if (callbackErrors is not null)
         {
             throw new AggregateException(callbackErrors);

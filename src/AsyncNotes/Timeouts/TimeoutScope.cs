@@ -31,9 +31,7 @@ public sealed class TimeoutScope
     private readonly TimeProvider _time;
     private readonly EventLoop? _loop; // set when the clock is the current loop's, whose timers fire on the loop
     private readonly CancellationTokenSource _cancellation;
-    private ITimer? _timer;
-    private long _armedAt;
-    private TimeSpan _armedFor;
+    private LoopDeadline? _deadline;
     private DateTimeOffset? _when;
     private State _state;
     private bool _cancelling;
@@ -181,8 +179,8 @@ public sealed class TimeoutScope
                 _state = State.Expired;
             }
 
-            _timer?.Dispose();
-            _timer = null;
+            _deadline?.Dispose();
+            _deadline = null;
             dispose = !_cancelling;
             expired = _state is State.Expired;
         }
@@ -202,7 +200,7 @@ public sealed class TimeoutScope
     {
         if (_when is not { } when)
         {
-            _timer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _deadline?.Reschedule(null);
             return;
         }
 
@@ -213,34 +211,15 @@ public sealed class TimeoutScope
     // monotonic timestamps, so a wall-clock step (NTP) does not move it; asyncio's deadlines are on the monotonic loop.time().
     private void ArmFor(TimeSpan due)
     {
-        _armedAt = _time.GetTimestamp();
-        _armedFor = due;
-        if (due <= TimeSpan.Zero && _loop is not null)
+        // The one clamp rule (LoopDeadline): any finite deadline on any clock, re-armed where a timer cannot take it; a due
+        // time already passed expires through asyncio's call_soon(_on_timeout), behind the callbacks ready now.
+        if (_deadline is null)
         {
-            // asyncio's call_soon(_on_timeout): the expiry goes to the back of the ready queue now, ahead of anything the work
-            // schedules after this call (a loop timer due now would only join the queue at the next turn, behind it).
-            _timer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-            LoopAware.Schedule(_loop, OnTimer);
-            return;
-        }
-
-        if (due < TimeSpan.Zero)
-        {
-            due = TimeSpan.Zero;
-        }
-        else if (due > LoopAware.MaxSystemTimerDelay)
-        {
-            // The system timer rejects longer delays; OnTimer re-arms until the deadline is really reached.
-            due = LoopAware.MaxSystemTimerDelay;
-        }
-
-        if (_timer is null)
-        {
-            _timer = _time.CreateTimer(static s => ((TimeoutScope)s!).OnTimer(), this, due, Timeout.InfiniteTimeSpan);
+            _deadline = LoopDeadline.Start(_time, due, OnTimer);
         }
         else
         {
-            _timer.Change(due, Timeout.InfiniteTimeSpan);
+            _deadline.Reschedule(due);
         }
     }
 
@@ -254,20 +233,15 @@ public sealed class TimeoutScope
                 return;
             }
 
-            TimeSpan remaining = _armedFor - _time.GetElapsedTime(_armedAt);
-            if (remaining > TimeSpan.Zero)
-            {
-                ArmFor(remaining);
-                return;
-            }
-
+            _state = State.Expiring;
             if (Token.IsCancellationRequested)
             {
-                // The caller's token fired first: that cancellation is the caller's, and the scope does not claim it.
+                // Someone else cancelled first (an outer scope sharing this deadline, the caller): the deadline still passed
+                // while the scope was active, so it is Expired, as asyncio's expired(); but the cancellation is theirs, and
+                // only theirs becomes the exception.
                 return;
             }
 
-            _state = State.Expiring;
             _cancelling = true;
         }
 

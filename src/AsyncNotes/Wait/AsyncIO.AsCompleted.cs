@@ -63,7 +63,7 @@ public static partial class AsyncIO
     {
         TTask[] inputs = TaskSet<TTask>.DistinctInputs(tasks, nameof(tasks), allowEmpty: true);
         TimeProvider time = LoopAware.ResolveTime(timeProvider);
-        TimeSpan? limit = timeout == Timeout.InfiniteTimeSpan || (timeout > LoopAware.MaxSystemTimerDelay && time == TimeProvider.System) ? null : timeout;
+        TimeSpan? limit = LoopDeadline.IsInfinite(timeout) ? null : timeout;
         return AsCompletedIterator(inputs, limit, time, time.GetTimestamp(), cancellationToken);
     }
 
@@ -72,7 +72,7 @@ public static partial class AsyncIO
         TTask[] tasks, TimeSpan? timeout, TimeProvider time, long start, [EnumeratorCancellation] CancellationToken cancellationToken)
         where TTask : Task
     {
-        using var completions = new CompletionQueue<TTask>(EventLoop.Current);
+        using var completions = new CompletionQueue<TTask>();
         completions.Watch(tasks);
         if (timeout is { } limit)
         {

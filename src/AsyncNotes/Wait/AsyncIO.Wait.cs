@@ -105,12 +105,11 @@ public static partial class AsyncIO
         TTask[] tasks, ReturnWhen returnWhen, TimeSpan? timeout, TimeProvider time, CancellationToken cancellationToken)
         where TTask : Task
     {
-        using var completions = new CompletionQueue<TTask>(EventLoop.Current);
+        using var completions = new CompletionQueue<TTask>();
         completions.Watch(tasks);
-        if (timeout is { } limit && !(limit > LoopAware.MaxSystemTimerDelay && time == TimeProvider.System))
+        if (timeout is { } limit)
         {
-            // Longer than a system timer can wait (about 49 days) counts as no limit, as in SleepAsync.
-            completions.ExpireAfter(time, limit);
+            completions.ExpireAfter(time, limit); // any finite limit, on any clock
         }
 
         int finished = 0;

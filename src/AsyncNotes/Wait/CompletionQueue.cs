@@ -1,32 +1,34 @@
 namespace AsyncNotes;
 
-/// <summary>Collects watched tasks in the order they finish and wakes one waiter at a time; the engine of
+/// <summary>Collects watched tasks in the order their done-callbacks run and wakes the one waiting caller; the engine of
 /// <c>WaitAsync</c> and <c>AsCompleted</c> (asyncio's <c>_on_completion</c> callbacks and waiter future).</summary>
 /// <remarks>
-/// <para>A task is queued inside its own completion (a synchronous continuation), but the waiter is woken by a callback
-/// posted to the loop, as asyncio's <c>set_result</c> schedules its waiter. So every task that finishes in a callback that
-/// was already ready when the first one finished (another timer due at the same instant, say) is queued before the waiter
-/// looks. A deadline is handled the same way: the timer posts the expiry, so a task finishing at the deadline is queued
-/// first, whichever timer was armed first.</para>
-/// <para>After the deadline, or once disposed, nothing more is queued. Disposing removes the continuations from the tasks
-/// that are still running (a cancelled <c>ContinueWith</c> unregisters itself) and disposes the timer, so nothing is left
-/// behind.</para>
+/// <list type="bullet">
+///   <item>Each task is watched by a <see cref="TaskObserver"/>: on a loop it is queued one callback after it finishes, as
+///   asyncio runs a done-callback.</item>
+///   <item>The waiter is a <see cref="LoopFuture{T}"/>; it is woken by a callback posted as the caller's own next step
+///   (<see cref="EventLoop.PostAs"/>), so the caller resumes exactly one callback after the queueing, as asyncio's
+///   <c>waiter.set_result</c> schedules the waiting task.</item>
+///   <item>The deadline is a <see cref="LoopDeadline"/>: when its timer and a task's completion fall in the same instant,
+///   the deadline wins, because the task's done-callback comes one callback after its completion (asyncio's order).</item>
+///   <item>After the deadline, or once disposed, nothing more is queued. Disposing removes the continuations from the tasks
+///   still running and disarms the deadline, so nothing is left behind.</item>
+/// </list>
 /// </remarks>
 internal sealed class CompletionQueue<TTask> : IDisposable
     where TTask : Task
 {
-    private readonly EventLoop? _loop;
+    private readonly EventLoop? _loop = EventLoop.Current;
     private readonly object _gate = new();
     private readonly Queue<TTask> _completed = new();
-    private readonly CancellationTokenSource _unhook = new();
-    private TaskCompletionSource? _wake;
-    private ITimer? _timer;
+    private readonly List<TaskObserver> _observers = [];
+    private LoopFuture<bool>? _wake;
+    private SynchronizationContext? _waiterContext;
+    private LoopDeadline? _deadline;
     private bool _expired;
     private bool _disposed;
 
-    public CompletionQueue(EventLoop? loop) => _loop = loop;
-
-    /// <summary>Gets whether the deadline has passed (as seen by the loop, after callbacks ready at that instant).</summary>
+    /// <summary>Gets whether the deadline has passed.</summary>
     public bool IsExpired
     {
         get
@@ -38,25 +40,22 @@ internal sealed class CompletionQueue<TTask> : IDisposable
         }
     }
 
-    /// <summary>Starts watching <paramref name="tasks"/>; those already finished are queued at once, in input order.</summary>
+    /// <summary>Starts watching <paramref name="tasks"/>, in input order; those already finished are queued at once.</summary>
     public void Watch(IEnumerable<TTask> tasks)
     {
         foreach (TTask task in tasks)
         {
             if (task.IsCompleted)
             {
+                // asyncio schedules the done-callback of a finished task at once, ahead of any deadline armed after it.
                 Add(task);
+                continue;
             }
-            else
+
+            TaskObserver observer = TaskObserver.Watch(task, _loop, static (t, s) => ((CompletionQueue<TTask>)s!).Add((TTask)t), this, removable: true);
+            lock (_gate)
             {
-                // ExecuteSynchronously: queued inside the task's completion, on whichever thread completes it. The continuation
-                // task is cancelled (and removed from the task) by Dispose; it never faults, and a cancelled one is not reported.
-                _ = task.ContinueWith(
-                    static (t, s) => ((CompletionQueue<TTask>)s!).Add((TTask)t),
-                    this,
-                    _unhook.Token,
-                    TaskContinuationOptions.ExecuteSynchronously,
-                    TaskScheduler.Default);
+                _observers.Add(observer);
             }
         }
     }
@@ -74,17 +73,17 @@ internal sealed class CompletionQueue<TTask> : IDisposable
             return;
         }
 
-        ITimer timer = time.CreateTimer(static s => ((CompletionQueue<TTask>)s!).OnDeadline(), this, dueTime, Timeout.InfiniteTimeSpan);
+        var deadline = LoopDeadline.Start(time, dueTime, Expire);
         lock (_gate)
         {
             if (!_disposed)
             {
-                _timer = timer;
+                _deadline = deadline;
                 return;
             }
         }
 
-        timer.Dispose();
+        deadline.Dispose();
     }
 
     public bool TryDequeue(out TTask task)
@@ -96,38 +95,34 @@ internal sealed class CompletionQueue<TTask> : IDisposable
     }
 
     /// <summary>Completes when a task is queued or the deadline passes (at once if either already holds).</summary>
-    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; delivered on the loop.</exception>
-    public async Task WaitAsync(CancellationToken cancellationToken)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled: decided at once.</exception>
+    public Task WaitAsync(CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        TaskCompletionSource wake;
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled(cancellationToken);
+        }
+
+        var wake = new LoopFuture<bool>(_loop);
         lock (_gate)
         {
             if (_completed.Count > 0 || _expired)
             {
-                return;
+                return Task.CompletedTask;
             }
 
-            wake = LoopAware.CreateSource(_loop);
             _wake = wake;
+            _waiterContext = SynchronizationContext.Current;
         }
 
-        // The cancel may run inline in someone's Cancel() or on another thread: deliver it as a callback of its own on the loop.
-        using CancellationTokenRegistration registration = cancellationToken.UnsafeRegister(
-            static (s, token) =>
-            {
-                (EventLoop? loop, TaskCompletionSource source) = ((EventLoop?, TaskCompletionSource))s!;
-                LoopAware.Schedule(loop, () => source.TrySetCanceled(token));
-            },
-            (_loop, wake));
-
-        // ConfigureAwait(true): stay on the loop.
-        await wake.Task.ConfigureAwait(true);
+        wake.CancelWhen(cancellationToken);
+        return wake.Task;
     }
 
     public void Dispose()
     {
-        ITimer? timer;
+        LoopDeadline? deadline;
+        TaskObserver[] observers;
         lock (_gate)
         {
             if (_disposed)
@@ -136,18 +131,21 @@ internal sealed class CompletionQueue<TTask> : IDisposable
             }
 
             _disposed = true;
-            timer = _timer;
-            _timer = null;
+            deadline = _deadline;
+            _deadline = null;
+            observers = [.. _observers];
+            _observers.Clear();
         }
 
-        timer?.Dispose();
-        LoopAware.CancelNow(_unhook);
-        _unhook.Dispose();
+        deadline?.Dispose();
+        foreach (TaskObserver observer in observers)
+        {
+            observer.Dispose();
+        }
     }
 
     private void Add(TTask task)
     {
-        TaskCompletionSource? wake;
         lock (_gate)
         {
             if (_expired || _disposed)
@@ -156,28 +154,42 @@ internal sealed class CompletionQueue<TTask> : IDisposable
             }
 
             _completed.Enqueue(task);
-            wake = _wake;
-            _wake = null;
         }
 
-        if (wake is not null)
-        {
-            LoopAware.Schedule(_loop, () => wake.TrySetResult());
-        }
+        WakeWaiter();
     }
-
-    private void OnDeadline() => LoopAware.Schedule(_loop, Expire);
 
     private void Expire()
     {
-        TaskCompletionSource? wake;
         lock (_gate)
         {
             _expired = true;
-            wake = _wake;
-            _wake = null;
         }
 
-        wake?.TrySetResult();
+        WakeWaiter();
+    }
+
+    private void WakeWaiter()
+    {
+        LoopFuture<bool>? wake;
+        SynchronizationContext? context;
+        lock (_gate)
+        {
+            wake = _wake;
+            context = _waiterContext;
+            _wake = null;
+            _waiterContext = null;
+        }
+
+        if (wake is null || wake.IsDone)
+        {
+            return;
+        }
+
+        // The waiting caller's own next step: it resumes inline in this one callback, as a task woken by set_result.
+        if (_loop is null || !_loop.PostAs(context, static w => ((LoopFuture<bool>)w!).TryResumeWith(true), wake))
+        {
+            wake.TrySetResult(true);
+        }
     }
 }
