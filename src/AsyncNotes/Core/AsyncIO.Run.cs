@@ -54,8 +54,8 @@ public static partial class AsyncIO
         using var loop = new EventLoop(options ?? EventLoopOptions.Default);
         _ = loop.RunMain(async () =>
         {
-            // ConfigureAwait(true): main's code belongs to the loop.
-            await main().ConfigureAwait(true);
+            // ConfigureAwait(LoopAware.OnLoop): main's code belongs to the loop.
+            await main().ConfigureAwait(LoopAware.OnLoop);
             return true;
         });
     }

@@ -256,15 +256,15 @@ public static partial class AsyncIO
 
     private static async Task<T[]> ValuesAsync<T>(Task<Outcome<T>[]> gathering)
     {
-        // ConfigureAwait(true): stay on the loop. A failure is rethrown as the very exception object the child threw.
-        Outcome<T>[] outcomes = await gathering.ConfigureAwait(true);
+        // ConfigureAwait(LoopAware.OnLoop): stay on the loop. A failure is rethrown as the very exception object the child threw.
+        Outcome<T>[] outcomes = await gathering.ConfigureAwait(LoopAware.OnLoop);
         return Array.ConvertAll(outcomes, outcome => outcome.Value);
     }
 
     private static async Task<bool> WithoutResultAsync(Task task)
     {
-        // ConfigureAwait(true): stay on the loop.
-        await task.ConfigureAwait(true);
+        // ConfigureAwait(LoopAware.OnLoop): stay on the loop.
+        await task.ConfigureAwait(LoopAware.OnLoop);
         return true;
     }
 }

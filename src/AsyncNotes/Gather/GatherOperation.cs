@@ -161,8 +161,8 @@ internal sealed class GatherOperation<T>
                 ? _tasks[index]
                 : _work![index](_childSources![index]!.Token) ?? throw new InvalidOperationException($"The work delegate at index {index} returned null instead of a task.");
 
-            // ConfigureAwait(true): stay on the loop, so the outcome is recorded in a loop callback.
-            outcome = Outcome.FromResult(await child.ConfigureAwait(true));
+            // ConfigureAwait(LoopAware.OnLoop): stay on the loop, so the outcome is recorded in a loop callback.
+            outcome = Outcome.FromResult(await child.ConfigureAwait(LoopAware.OnLoop));
         }
         catch (OperationCanceledException cancelled) when (child is null || child.IsCanceled)
         {

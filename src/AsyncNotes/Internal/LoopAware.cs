@@ -12,6 +12,11 @@ namespace AsyncNotes;
 /// </remarks>
 internal static class LoopAware
 {
+    /// <summary>What every library await passes to <c>ConfigureAwait</c>: back to the loop on a loop (its code belongs there),
+    /// to nothing off it, so that a foreign <see cref="SynchronizationContext"/> (a UI thread blocked on the result) is never
+    /// captured by AsyncNotes' own awaits.</summary>
+    public static bool OnLoop => EventLoop.Current is not null;
+
     /// <summary>The clock to use: <paramref name="timeProvider"/>, else the current loop's, else <see cref="TimeProvider.System"/>.</summary>
     public static TimeProvider ResolveTime(TimeProvider? timeProvider) =>
         timeProvider ?? EventLoop.Current?.Time ?? TimeProvider.System;

@@ -17,6 +17,10 @@ internal sealed class ShieldSource<T>
 
     public Task<T> Task => _outer.Task;
 
+    /// <summary>Also ends the wait with a <see cref="TimeoutException"/> at a deadline (<c>WaitForAsync</c> over a hot task).</summary>
+    public void ExpireAfter(TimeProvider time, TimeSpan limit, string message) =>
+        _outer.ExpireAfter(time, limit, outer => outer.TrySetException(new TimeoutException(message)));
+
     public void Start(Task inner, CancellationToken cancellationToken)
     {
         _outer.CancelWhen(cancellationToken);
@@ -25,9 +29,9 @@ internal sealed class ShieldSource<T>
 
     private void OnInnerDone(Task inner)
     {
-        if (_outer.IsCanceled && !_outer.Task.IsCompletedSuccessfully)
+        if (_outer.IsDone)
         {
-            if (inner.IsFaulted)
+            if (inner.IsFaulted && _outer.IsCanceled)
             {
                 _outer.Loop.ReportUnretrieved(
                     "Task exception was never retrieved: a shielded task failed after its shield was cancelled.",

@@ -66,20 +66,20 @@ internal sealed class StaggeredRace<T>
                         turn.ExpireAfter(_time, delay, static t => t.TrySetResult(true));
                     }
 
-                    await turn.Task.ConfigureAwait(true); // stay on the loop
+                    await turn.Task.ConfigureAwait(LoopAware.OnLoop); // stay on the loop
                 }
             }
 
             // Every attempt catches its own failure, so these awaits never throw; they wait for the losers to finish cancelling.
             foreach (Task attempt in running)
             {
-                await attempt.ConfigureAwait(true); // stay on the loop
+                await attempt.ConfigureAwait(LoopAware.OnLoop); // stay on the loop
             }
         }
         finally
         {
             // Unregister first (Dispose waits for a callback already running), then refuse late posted ones.
-            await onCallerCancel.DisposeAsync().ConfigureAwait(true); // stay on the loop
+            await onCallerCancel.DisposeAsync().ConfigureAwait(LoopAware.OnLoop); // stay on the loop
             lock (_gate)
             {
                 _over = true;
@@ -104,7 +104,7 @@ internal sealed class StaggeredRace<T>
         T result;
         try
         {
-            result = await _attempts[index](token).ConfigureAwait(true); // stay on the loop
+            result = await _attempts[index](token).ConfigureAwait(LoopAware.OnLoop); // stay on the loop
         }
 #pragma warning disable CA1031 // Every failure is the race's data: it is returned in StaggeredRaceResult.Exceptions, never lost.
         catch (Exception exception)

@@ -66,8 +66,8 @@ public static partial class AsyncIO
         return CreateTask(
             async ct =>
             {
-                // ConfigureAwait(true): the task's code belongs to the loop.
-                await work(ct).ConfigureAwait(true);
+                // ConfigureAwait(LoopAware.OnLoop): the task's code belongs to the loop.
+                await work(ct).ConfigureAwait(LoopAware.OnLoop);
                 return true;
             },
             name,

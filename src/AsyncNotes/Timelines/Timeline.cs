@@ -358,15 +358,15 @@ public sealed class Timeline
         // An async method: the span set as current here flows into the work and is restored for the caller on return.
         using TimelineSpan span = Start(name);
 
-        // ConfigureAwait(true): stay on the loop, so the span ends on the loop's clock in the work's own callback.
-        await work().ConfigureAwait(true);
+        // ConfigureAwait(LoopAware.OnLoop): stay on the loop, so the span ends on the loop's clock in the work's own callback.
+        await work().ConfigureAwait(LoopAware.OnLoop);
     }
 
     private async Task<T> RecordCoreAsync<T>(string name, Func<Task<T>> work)
     {
         using TimelineSpan span = Start(name);
 
-        // ConfigureAwait(true): stay on the loop.
-        return await work().ConfigureAwait(true);
+        // ConfigureAwait(LoopAware.OnLoop): stay on the loop.
+        return await work().ConfigureAwait(LoopAware.OnLoop);
     }
 }

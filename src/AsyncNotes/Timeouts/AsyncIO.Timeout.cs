@@ -113,8 +113,8 @@ public static partial class AsyncIO
     private static Func<TimeoutScope, Task<bool>> WithoutResult(Func<TimeoutScope, Task> work) =>
         async scope =>
         {
-            // ConfigureAwait(true): stay on the loop.
-            await work(scope).ConfigureAwait(true);
+            // ConfigureAwait(LoopAware.OnLoop): stay on the loop.
+            await work(scope).ConfigureAwait(LoopAware.OnLoop);
             return true;
         };
 
@@ -126,8 +126,8 @@ public static partial class AsyncIO
         {
             scope.Start(deadline);
 
-            // ConfigureAwait(true): stay on the loop.
-            return await work(scope).ConfigureAwait(true);
+            // ConfigureAwait(LoopAware.OnLoop): stay on the loop.
+            return await work(scope).ConfigureAwait(LoopAware.OnLoop);
         }
         catch (OperationCanceledException canceled) when (scope.Finish() && !cancellationToken.IsCancellationRequested)
         {

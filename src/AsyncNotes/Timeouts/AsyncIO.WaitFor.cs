@@ -46,8 +46,9 @@ public static partial class AsyncIO
 
         if (IsNonPositive(timeout))
         {
-            // asyncio cancels the coroutine before it ever starts and raises TimeoutError from that CancelledError.
-            return Task.FromException<T>(new TimeoutException(WaitForMessage, new OperationCanceledException()));
+            // asyncio cancels the coroutine before it ever starts and raises TimeoutError from that CancelledError, after
+            // waiting one turn for the cancellation: callbacks already queued run first.
+            return TimeOutAfterOneTurnAsync<T>(new TimeoutException(WaitForMessage, new OperationCanceledException()));
         }
 
         TimeProvider time = LoopAware.ResolveTime(timeProvider);
@@ -67,8 +68,8 @@ public static partial class AsyncIO
         return WaitForAsync(
             async ct =>
             {
-                // ConfigureAwait(true): stay on the loop.
-                await work(ct).ConfigureAwait(true);
+                // ConfigureAwait(LoopAware.OnLoop): stay on the loop.
+                await work(ct).ConfigureAwait(LoopAware.OnLoop);
                 return true;
             },
             timeout,
@@ -117,8 +118,7 @@ public static partial class AsyncIO
             return Task.FromException<T>(new TimeoutException(WaitForMessage));
         }
 
-        TimeSpan limit = timeout is not { } span || span > LoopAware.MaxSystemTimerDelay ? Timeout.InfiniteTimeSpan : span;
-        return WaitForTaskAsync(task, limit, LoopAware.ResolveTime(timeProvider), cancellationToken);
+        return WaitForTaskAsync<T>(task, timeout, LoopAware.ResolveTime(timeProvider), cancellationToken);
     }
 
     /// <inheritdoc cref="WaitForAsync{T}(Task{T}, TimeSpan?, TimeProvider?, CancellationToken)" path="/summary|/remarks|/exception|/seealso"/>
@@ -141,49 +141,32 @@ public static partial class AsyncIO
             return Task.FromException(new TimeoutException(WaitForMessage));
         }
 
-        TimeSpan limit = timeout is not { } span || span > LoopAware.MaxSystemTimerDelay ? Timeout.InfiniteTimeSpan : span;
-        return WaitForTaskAsync(task, limit, LoopAware.ResolveTime(timeProvider), cancellationToken);
+        return WaitForTaskAsync<bool>(task, timeout, LoopAware.ResolveTime(timeProvider), cancellationToken);
     }
 
     private const string WaitForMessage = "The operation did not finish within its time limit.";
 
+    private static async Task<T> TimeOutAfterOneTurnAsync<T>(TimeoutException timeout)
+    {
+        await SleepAsync(TimeSpan.Zero).ConfigureAwait(LoopAware.OnLoop);
+        throw timeout;
+    }
+
     private static bool IsNonPositive(TimeSpan? timeout) =>
         timeout is { } span && span != Timeout.InfiniteTimeSpan && span <= TimeSpan.Zero;
 
-    private static async Task<T> WaitForTaskAsync<T>(Task<T> task, TimeSpan limit, TimeProvider time, CancellationToken cancellationToken)
+    /// <summary>Mirrors a hot task until it finishes, the caller cancels, or the deadline passes: whichever is decided first
+    /// wins, and a deadline due in the same instant as the task's completion runs first (asyncio's order).</summary>
+    private static Task<T> WaitForTaskAsync<T>(Task task, TimeSpan? timeout, TimeProvider time, CancellationToken cancellationToken)
     {
-        try
+        var mirror = new ShieldSource<T>();
+        if (!LoopDeadline.IsInfinite(timeout))
         {
-            // ConfigureAwait(true): stay on the loop. WaitAsync's timer comes from the loop's clock, so it fires on the loop.
-            return await task.WaitAsync(limit, time, cancellationToken).ConfigureAwait(true);
+            mirror.ExpireAfter(time, timeout!.Value, WaitForMessage); // any finite limit, on any clock
         }
-        catch (TimeoutException timeout) when (!IsOwnFailure(task, timeout))
-        {
-            // The deadline fired; if the task completed in the same instant (off a loop), its outcome wins.
-            return task.IsCompleted ? await task.ConfigureAwait(true) : throw new TimeoutException(WaitForMessage);
-        }
+
+        mirror.Start(task, cancellationToken);
+        return mirror.Task;
     }
 
-    private static async Task WaitForTaskAsync(Task task, TimeSpan limit, TimeProvider time, CancellationToken cancellationToken)
-    {
-        try
-        {
-            // ConfigureAwait(true): stay on the loop.
-            await task.WaitAsync(limit, time, cancellationToken).ConfigureAwait(true);
-        }
-        catch (TimeoutException timeout) when (!IsOwnFailure(task, timeout))
-        {
-            if (!task.IsCompleted)
-            {
-                throw new TimeoutException(WaitForMessage);
-            }
-
-            // The deadline fired; the task completed in the same instant (off a loop): its outcome wins.
-            await task.ConfigureAwait(true);
-        }
-    }
-
-    /// <summary>Whether <paramref name="timeout"/> is the task's own failure rather than the deadline's.</summary>
-    private static bool IsOwnFailure(Task task, TimeoutException timeout) =>
-        task.IsFaulted && task.Exception!.InnerExceptions.Contains(timeout);
 }

@@ -95,8 +95,8 @@ public static partial class AsyncIO
                 throw new TimeoutException($"as_completed: {tasks.Length - yielded} of {tasks.Length} tasks had not finished by the deadline ({timeout}).");
             }
 
-            // ConfigureAwait(true): stay on the loop.
-            await completions.WaitAsync(cancellationToken).ConfigureAwait(true);
+            // ConfigureAwait(LoopAware.OnLoop): stay on the loop.
+            await completions.WaitAsync(cancellationToken).ConfigureAwait(LoopAware.OnLoop);
         }
     }
 }

@@ -129,8 +129,8 @@ public static partial class AsyncIO
                 return WaitResult<TTask>.Snapshot(tasks);
             }
 
-            // ConfigureAwait(true): stay on the loop.
-            await completions.WaitAsync(cancellationToken).ConfigureAwait(true);
+            // ConfigureAwait(LoopAware.OnLoop): stay on the loop.
+            await completions.WaitAsync(cancellationToken).ConfigureAwait(LoopAware.OnLoop);
         }
     }
 }
