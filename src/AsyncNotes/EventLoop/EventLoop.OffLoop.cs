@@ -8,12 +8,19 @@ public sealed partial class EventLoop
 {
     private static readonly AsyncLocal<EventLoop?> s_flow = new(OnFlowChanged);
 
-    // How long an idle virtual loop waits for a thread-pool work item that is queued but not started yet (it may be the
-    // loop's own, which shows only in the pool's count until a thread picks it up).
-    private static readonly TimeSpan s_queuedWorkPatience = TimeSpan.FromMilliseconds(20);
+    // After work of the loop's was seen off the loop, the clock jumps only once nothing has been in flight for this long: a
+    // thread-pool item taken from the queue but not yet running under the loop's context shows in neither count.
+    private static readonly TimeSpan s_quietPeriod = TimeSpan.FromMilliseconds(2);
 
     private int _offLoopRunning;
-    private long _queuedWorkSince;
+    private bool _sawWorkInFlight;
+
+    // Once the loop's code has run off the loop in this run, every jump of the clock waits for the quiet period.
+    private volatile bool _offLoopSeenInRun;
+
+    // Set when a turn ran callbacks: any of them may have queued work to the thread pool that a worker took at once.
+    private bool _mayHaveQueuedWork;
+    private long _quietSince;
 
     /// <summary>The number of threads other than the loop's running code that started on the loop (for tests).</summary>
     internal int OffLoopRunning => Volatile.Read(ref _offLoopRunning);
@@ -41,7 +48,11 @@ public sealed partial class EventLoop
         }
     }
 
-    private void OnEnteredOffLoop() => Interlocked.Increment(ref _offLoopRunning);
+    private void OnEnteredOffLoop()
+    {
+        _offLoopSeenInRun = true;
+        Interlocked.Increment(ref _offLoopRunning);
+    }
 
     private void OnLeftOffLoop()
     {
@@ -52,27 +63,37 @@ public sealed partial class EventLoop
     }
 
     /// <summary>Under _gate: whether work the loop started may still post back. Tracked work and threads running the loop's
-    /// code count; so, briefly, does any queued thread-pool item, which may be the loop's own not yet started.</summary>
+    /// code count; so does any queued thread-pool item (it may be the loop's own, not started yet), and, after any of these
+    /// was seen, a short quiet period (an item between the pool's queue and the loop's context shows in neither).</summary>
     private bool HasWorkInFlight()
     {
-        if (_trackedInFlight > 0 || Volatile.Read(ref _offLoopRunning) > 0)
+        if (_trackedInFlight > 0 || Volatile.Read(ref _offLoopRunning) > 0 || ThreadPool.PendingWorkItemCount > 0)
         {
-            _queuedWorkSince = 0;
+            _offLoopSeenInRun = true;
+            _sawWorkInFlight = true;
+            _quietSince = 0;
             return true;
         }
 
-        if (ThreadPool.PendingWorkItemCount == 0)
+        if (!_sawWorkInFlight && !_mayHaveQueuedWork)
         {
-            _queuedWorkSince = 0;
             return false;
         }
 
         long now = TimeProvider.System.GetTimestamp();
-        if (_queuedWorkSince == 0)
+        if (_quietSince == 0)
         {
-            _queuedWorkSince = now;
+            _quietSince = now;
         }
 
-        return TimeProvider.System.GetElapsedTime(_queuedWorkSince, now) < s_queuedWorkPatience;
+        if (TimeProvider.System.GetElapsedTime(_quietSince, now) < s_quietPeriod)
+        {
+            return true;
+        }
+
+        _sawWorkInFlight = false;
+        _mayHaveQueuedWork = false;
+        _quietSince = 0;
+        return false;
     }
 }

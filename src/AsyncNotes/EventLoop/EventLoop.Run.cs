@@ -12,6 +12,7 @@ public sealed partial class EventLoop
         System.Threading.SynchronizationContext.SetSynchronizationContext(_context);
         BeginFlow();
         _baseExecutionContext = ExecutionContext.Capture();
+        Volatile.Write(ref _running, true);
         try
         {
             Task<T> mainTask = StartOnNextTurn(() =>
@@ -37,6 +38,7 @@ public sealed partial class EventLoop
         }
         finally
         {
+            Volatile.Write(ref _running, false);
             Close();
             EndFlow();
             System.Threading.SynchronizationContext.SetSynchronizationContext(previous);

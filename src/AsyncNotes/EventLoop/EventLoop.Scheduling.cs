@@ -126,6 +126,7 @@ public sealed partial class EventLoop
             }
 
             batch = _ready.Count;
+            _mayHaveQueuedWork = _offLoopSeenInRun;
         }
 
         if (idle is not null)

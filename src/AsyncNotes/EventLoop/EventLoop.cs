@@ -48,6 +48,7 @@ public sealed partial class EventLoop : IDisposable
     private readonly EventLoopSynchronizationContext _context;
     private readonly LoopTimeProvider _time;
     private readonly int _threadId;
+    private bool _running;
 
     internal EventLoop(EventLoopOptions options)
     {
@@ -97,7 +98,18 @@ public sealed partial class EventLoop : IDisposable
     public Task WaitUntilIdleAsync(CancellationToken cancellationToken = default) => AddIdleWaiterAsync(cancellationToken);
 
     /// <summary>Closes the loop: queued callbacks, armed timers and later posts are discarded, as by asyncio's <c>loop.close()</c>.</summary>
-    public void Dispose() => Close();
+    /// <remarks>Like asyncio's <c>loop.close()</c>, which raises on a running loop, it refuses a loop that is still running:
+    /// <see cref="AsyncIO.Run(Func{Task}, EventLoopOptions?)"/> closes its loop itself when the run ends.</remarks>
+    /// <exception cref="InvalidOperationException">The loop is running.</exception>
+    public void Dispose()
+    {
+        if (Volatile.Read(ref _running))
+        {
+            throw new InvalidOperationException("The event loop is running: it cannot be closed from inside its run. Let main return (or cancel it); AsyncIO.Run closes the loop when the run ends.");
+        }
+
+        Close();
+    }
 
     internal EventLoopSynchronizationContext SynchronizationContext => _context;
 
