@@ -98,8 +98,9 @@ public sealed partial class EventLoop
                 ? $"and {offLoop} thread(s) running the loop's code elsewhere have not come back within {Options.OffLoopPatience.TotalSeconds:0.###} s (EventLoopOptions.OffLoopPatience): if they wait for the loop, nothing can ever wake the tasks that wait. "
                 : "and no work of the loop's is in flight elsewhere, so nothing can ever wake the tasks that wait. ")
             .Append(waiting.Count == 0 ? "No known task is waiting." : "Waiting: " + string.Join(", ", waiting) + ".")
-            .Append(" Either something awaits an event that nothing will set, or work left the loop untracked (Task.Run, real I/O): ")
-            .Append("start it with AsyncIO.ToThreadAsync, or give EventLoopOptions.AutoJumpThreshold a grace period.")
+            .Append(" Either something awaits an event that nothing will set, or it waits for something the loop cannot see: a timer on ")
+            .Append("the system clock (Task.Delay, CancelAfter or WaitAsync without a TimeProvider: pass EventLoop.Time), or real I/O; ")
+            .Append("for the latter, give EventLoopOptions.AutoJumpThreshold a grace period.")
             .ToString();
         return new EventLoopDeadlockException(message, Elapsed, waiting);
     }

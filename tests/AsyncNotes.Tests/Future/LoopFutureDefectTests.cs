@@ -191,27 +191,56 @@ public sealed class LoopFutureDefectTests
         at.Should().Be(TimeSpan.FromMilliseconds(100));
     }
 
-    // 8. CancelAsync (which the analyzers recommend) runs the token's callbacks on the thread pool; the loop waits for them.
+    // 8. Code of the loop's that runs on the thread pool holds a virtual clock while it runs: a ConfigureAwait(false)
+    // continuation that takes real time (here, 50 ms of CPU work) is seen, and the clock does not jump to the one-hour timer.
     [Fact]
-    public void CancelAsync_OnTheLoop_CancelsAGatherLikeCancel()
+    public void ConfigureAwaitFalseContinuation_RunningOnThePool_HoldsTheVirtualClock()
     {
-        for (int run = 0; run < 10; run++)
-        {
-            Exception? error = RunVirtual(async () =>
-            {
-                using var cts = new CancellationTokenSource();
-                Task<int[]> gather = AsyncIO.GatherAsync(
-                    [ct => AsyncIO.SleepAsync(TimeSpan.FromHours(1), 1, ct), ct => AsyncIO.SleepAsync(TimeSpan.FromHours(1), 2, ct)],
-                    cancellationToken: cts.Token);
-                await AsyncIO.SleepAsync(Seconds(1));
-                await cts.CancelAsync();
-                Exception? failure = await Capture.ExceptionAsync(() => gather);
-                Now.Should().Be(Seconds(1));
-                return failure;
-            });
+        var log = new EventLog();
 
-            error.Should().BeAssignableTo<OperationCanceledException>($"run {run}");
-        }
+        RunVirtual(async () =>
+        {
+            Task sleeper = AsyncIO.CreateTask(async ct =>
+            {
+                await AsyncIO.SleepAsync(TimeSpan.FromHours(1), ct);
+                log.AddAt("hour passed");
+            });
+            using var running = new ManualResetEventSlim();
+            Task offLoop = Task.Run(async () =>
+            {
+                await Task.Yield();
+                running.Set();
+                await Task.Yield();
+                var busy = System.Diagnostics.Stopwatch.StartNew();
+                while (busy.ElapsedMilliseconds < 50)
+                {
+                    Thread.SpinWait(100);
+                }
+
+                return 1;
+            });
+            await AsyncIO.ToThreadAsync(() => running.Wait(TimeSpan.FromSeconds(30)));
+            await offLoop;
+            log.AddAt("off-loop work back");
+            await sleeper;
+        });
+
+        log.Entries.Should().Equal("off-loop work back@0", "hour passed@3600");
+    }
+
+    // 8. A timer on the system clock is not work in flight: nothing runs until it fires, so the loop cannot see it. The clock
+    // jumps, and the run ends with a report that names the likely escape instead of reordering silently.
+    [Fact]
+    public void SystemClockDelayBesideAnHourLongSleep_IsReportedNamingTheEscape()
+    {
+        Action act = () => RunVirtual(async () =>
+        {
+            Task hour = AsyncIO.SleepAsync(TimeSpan.FromHours(1));
+            await Task.Delay(TimeSpan.FromMilliseconds(50), TimeProvider.System);
+            await hour;
+        });
+
+        act.Should().Throw<EventLoopDeadlockException>().Which.Message.Should().Contain("EventLoop.Time");
     }
 
     // 9. Off a loop, AsyncNotes' own awaits do not capture a foreign single-threaded context (a UI thread blocked on them).
