@@ -8,7 +8,7 @@ public sealed partial class EventLoop
 {
     private readonly object _gate = new();
     private readonly Queue<ReadyItem> _ready = new();
-    private readonly List<TaskCompletionSource> _idleWaiters = [];
+    private readonly WaiterQueue<bool> _idleWaiters = new();
     private int _trackedInFlight;
     private bool _closed;
     private ExceptionDispatchInfo? _fatal;
@@ -104,7 +104,7 @@ public sealed partial class EventLoop
     private bool RunOnce(Func<bool> isDone)
     {
         int batch;
-        List<TaskCompletionSource>? idle = null;
+        bool idle = false;
         lock (_gate)
         {
             if (_fatal is not null || isDone())
@@ -121,21 +121,17 @@ public sealed partial class EventLoop
                     return true;
                 }
 
-                idle = [.. _idleWaiters];
-                _idleWaiters.Clear();
+                idle = true;
             }
 
             batch = _ready.Count;
             _mayHaveQueuedWork = _offLoopSeenInRun;
         }
 
-        if (idle is not null)
+        if (idle)
         {
-            foreach (TaskCompletionSource waiter in idle)
-            {
-                Post(static w => ((TaskCompletionSource)w!).TrySetResult(), waiter);
-            }
-
+            // Each waiter's future schedules its awaiter on the loop, in the order the waiters came.
+            _idleWaiters.WakeAll(true);
             return true;
         }
 
@@ -315,43 +311,15 @@ public sealed partial class EventLoop
         }
     }
 
-    private Task AddIdleWaiterAsync(CancellationToken cancellationToken)
+    private Task<bool> AddIdleWaiterAsync(CancellationToken cancellationToken)
     {
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return Task.FromCanceled(cancellationToken);
-        }
-
-        // Not RunContinuationsAsynchronously: the waiter is completed by a callback posted to the loop, so continuations
-        // (await's and Task.WhenAll's alike) run there, where the loop can see them.
-        var waiter = new TaskCompletionSource();
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_closed, this);
-            _idleWaiters.Add(waiter);
             Monitor.PulseAll(_gate);
         }
 
-        if (cancellationToken.CanBeCanceled)
-        {
-            CancellationTokenRegistration registration = cancellationToken.Register(() =>
-            {
-                lock (_gate)
-                {
-                    _idleWaiters.Remove(waiter);
-                }
-
-                Post(_ => waiter.TrySetCanceled(cancellationToken), null);
-            });
-            _ = waiter.Task.ContinueWith(
-                static (_, r) => ((CancellationTokenRegistration)r!).Dispose(),
-                registration,
-                CancellationToken.None,
-                TaskContinuationOptions.ExecuteSynchronously,
-                TaskScheduler.Default);
-        }
-
-        return waiter.Task;
+        return _idleWaiters.EnqueueAsync(cancellationToken: cancellationToken);
     }
 
     /// <summary>Starts work on the thread pool that the loop tracks: virtual time waits for it.</summary>
@@ -391,7 +359,6 @@ public sealed partial class EventLoop
 
     private void Close()
     {
-        TaskCompletionSource[] idle;
         lock (_gate)
         {
             if (_closed)
@@ -403,14 +370,9 @@ public sealed partial class EventLoop
             // known to the loop (known ones were cancelled and awaited before this), stay pending, and are collected.
             _closed = true;
             _ready.Clear();
-            idle = [.. _idleWaiters];
-            _idleWaiters.Clear();
             ClearTimers();
         }
 
-        foreach (TaskCompletionSource waiter in idle)
-        {
-            waiter.TrySetException(new ObjectDisposedException(nameof(EventLoop), "The event loop closed before it was idle again."));
-        }
+        _idleWaiters.FailAll(new ObjectDisposedException(nameof(EventLoop), "The event loop closed before it was idle again."));
     }
 }

@@ -71,7 +71,7 @@ public sealed partial class EventLoop : IDisposable
     /// <summary>Gets the loop's clock as a <see cref="TimeProvider"/>: pass it to BCL and Polly APIs that take one.</summary>
     /// <remarks>
     /// <para>Maps <c>loop.time()</c> and the timers behind <c>loop.call_later</c>. Timers created on it fire on the loop thread,
-    /// those due at the same instant in creation order. On a virtual loop the clock moves only when the loop jumps it.</para>
+    /// those due at the same instant in the order they were armed (<c>Change</c> arms anew). On a virtual loop the clock moves only when the loop jumps it.</para>
     /// <code>await Task.Delay(TimeSpan.FromSeconds(5), EventLoop.Current!.Time, cancellationToken);</code>
     /// </remarks>
     public TimeProvider Time => _time;

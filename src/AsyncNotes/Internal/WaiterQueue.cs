@@ -110,6 +110,22 @@ internal sealed class WaiterQueue<T>
         return woken;
     }
 
+    /// <summary>Fails every pending waiter with <paramref name="exception"/>, in queue order (the owner has closed).</summary>
+    public void FailAll(Exception exception)
+    {
+        LoopFuture<T>[] waiters;
+        lock (_gate)
+        {
+            waiters = [.. _waiters];
+            _waiters.Clear();
+        }
+
+        foreach (LoopFuture<T> waiter in waiters)
+        {
+            waiter.TrySetException(exception);
+        }
+    }
+
     private void Remove(LinkedListNode<LoopFuture<T>> node)
     {
         lock (_gate)
