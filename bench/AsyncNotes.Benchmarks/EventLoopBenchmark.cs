@@ -54,5 +54,30 @@ public class EventLoopBenchmark
         },
         EventLoopOptions.Virtual);
 
+    /// <summary>The BCL's aggregate over N tasks that run on the loop (each yields one turn, then returns its index).</summary>
+    [Benchmark(Description = "Task.WhenAll over N loop tasks, event loop")]
+    public int[] LoopWhenAll() => AsyncIO.Run(() => Task.WhenAll(StartLoopChildren()), EventLoopOptions.Virtual);
+
+    /// <summary>asyncio's gather over the same N loop tasks: its done-callbacks, first failure and outcome on the Future.</summary>
+    [Benchmark(Description = "GatherAsync over N loop tasks, event loop")]
+    public int[] LoopGather() => AsyncIO.Run(() => AsyncIO.GatherAsync(StartLoopChildren()), EventLoopOptions.Virtual);
+
+    private Task<int>[] StartLoopChildren()
+    {
+        var children = new Task<int>[Tasks];
+        for (int i = 0; i < children.Length; i++)
+        {
+            children[i] = YieldOnLoopAsync(i);
+        }
+
+        return children;
+    }
+
+    private static async Task<int> YieldOnLoopAsync(int value)
+    {
+        await AsyncIO.SleepAsync(TimeSpan.Zero);
+        return value;
+    }
+
     private static async Task YieldOnceAsync() => await Task.Yield();
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 
 namespace AsyncNotes;
@@ -21,14 +22,12 @@ public sealed partial class EventLoop
                 return main();
             });
             Register(mainTask, "main", cancellation: null);
-            _ = mainTask.ContinueWith(
-                static (_, loop) => ((EventLoop)loop!).Wake(),
-                this,
-                CancellationToken.None,
-                TaskContinuationOptions.ExecuteSynchronously,
-                TaskScheduler.Default);
 
-            RunUntil(() => mainTask.IsCompleted);
+            // asyncio.run stops through a done-callback of main: one callback after main finishes, so what main scheduled in
+            // its last step (a new task's first step) still runs before the shutdown cancels it.
+            var stopped = new StrongBox<bool>();
+            _ = TaskObserver.Watch(mainTask, this, static (_, s) => ((StrongBox<bool>)s!).Value = true, stopped);
+            RunUntil(() => stopped.Value);
             if (_fatal is null)
             {
                 CancelAndAwaitPendingTasks();

@@ -31,7 +31,7 @@ public static partial class AsyncIO
     /// <param name="cancellationToken">Stops the waiting (not the tasks).</param>
     /// <returns>The results, in input order.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="tasks"/> or one of its elements is <see langword="null"/>.</exception>
-    /// <exception cref="OperationCanceledException">A task was cancelled, or <paramref name="cancellationToken"/> was.</exception>
+    /// <exception cref="OperationCanceledException">A task was cancelled (the gather then fails with that exception and is not itself <see cref="Task.IsCanceled"/>, as asyncio's gather sets <c>CancelledError</c> as its exception), or <paramref name="cancellationToken"/> was (the gather is cancelled).</exception>
     /// <seealso href="https://docs.python.org/3/library/asyncio-task.html#asyncio.gather">asyncio.gather</seealso>
     public static Task<T[]> GatherAsync<T>(IEnumerable<Task<T>> tasks, CancellationToken cancellationToken = default) =>
         ValuesAsync(GatherOperation<T>.GatherAsync(CheckTasks(tasks), returnExceptions: false, cancellationToken));
@@ -180,7 +180,7 @@ public static partial class AsyncIO
     /// <param name="cancellationToken">Stops the waiting (not the tasks).</param>
     /// <returns>A task that completes when every task has.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="tasks"/> or one of its elements is <see langword="null"/>.</exception>
-    /// <exception cref="OperationCanceledException">A task was cancelled, or <paramref name="cancellationToken"/> was.</exception>
+    /// <exception cref="OperationCanceledException">A task was cancelled (the gather then fails with that exception and is not itself <see cref="Task.IsCanceled"/>, as asyncio's gather sets <c>CancelledError</c> as its exception), or <paramref name="cancellationToken"/> was (the gather is cancelled).</exception>
     public static Task GatherAsync(IEnumerable<Task> tasks, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tasks);
@@ -254,12 +254,21 @@ public static partial class AsyncIO
         return array;
     }
 
-    private static async Task<T[]> ValuesAsync<T>(Task<Outcome<T>[]> gathering)
-    {
-        // ConfigureAwait(LoopAware.OnLoop): stay on the loop. A failure is rethrown as the very exception object the child threw.
-        Outcome<T>[] outcomes = await gathering.ConfigureAwait(LoopAware.OnLoop);
-        return Array.ConvertAll(outcomes, outcome => outcome.Value);
-    }
+    private static Task<T[]> ValuesAsync<T>(Task<Outcome<T>[]> gathering) =>
+        // Not an async method: one would turn a failure *with* OperationCanceledException (a child cancelled by someone else)
+        // into a cancellation of the gather itself. The proxy keeps the status exactly, and the very exception instances.
+        gathering.ContinueWith(
+            static t => t.Status switch
+            {
+#pragma warning disable VSTHRD002, CA1849 // The task is complete: nothing blocks.
+                TaskStatus.RanToCompletion => Task.FromResult(Array.ConvertAll(t.Result, outcome => outcome.Value)),
+#pragma warning restore VSTHRD002, CA1849
+                TaskStatus.Canceled => Task.FromCanceled<T[]>(LoopFuture<T[]>.CanceledToken(t)),
+                _ => Task.FromException<T[]>(LoopFuture<T[]>.Unwrap(t.Exception!)),
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default).Unwrap();
 
     private static async Task<bool> WithoutResultAsync(Task task)
     {

@@ -206,9 +206,10 @@ internal sealed class GatherOperation<T>
             {
                 _done = true;
                 _stopped = true;
-                complete = outcome.IsCanceled
-                    ? () => _source.TrySetCanceled(((OperationCanceledException)outcome.Exception!).CancellationToken)
-                    : () => _source.TrySetException(outcome.Exception!);
+                // A child that was cancelled (by someone else) fails the gather *with* its OperationCanceledException, as
+                // asyncio's gather then sets CancelledError as its exception: the gather itself is not cancelled, so a caller
+                // can tell it apart from a cancellation of its own (IsFaulted, against IsCanceled).
+                complete = () => _source.TrySetException(outcome.Exception!);
             }
             else if (_finished == Count)
             {

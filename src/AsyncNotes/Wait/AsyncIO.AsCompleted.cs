@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Runtime.CompilerServices;
 
 namespace AsyncNotes;
 
@@ -30,7 +29,9 @@ public static partial class AsyncIO
     ///   <item>With <paramref name="timeout"/>, measured from this call: the tasks that finished before the deadline are
     ///   yielded, then <c>MoveNextAsync</c> throws <see cref="TimeoutException"/> at the deadline. A task finishing at the
     ///   deadline instant on the loop still counts as finished before it. Unfinished tasks are not cancelled.</item>
-    ///   <item>No timer and no continuation is left behind once the enumeration ends, is disposed, or is cancelled.</item>
+    ///   <item>The result is one object with state, as asyncio's iterator is: an enumeration that stops early (a <c>break</c>,
+    ///   a cancellation) keeps its place, and the next enumeration of the same object continues where it stopped.</item>
+    ///   <item>No timer and no continuation is left behind once every task has been yielded or the deadline has passed.</item>
     ///   <item><paramref name="cancellationToken"/> (or the one given to <c>WithCancellation</c>) makes <c>MoveNextAsync</c>
     ///   throw <see cref="OperationCanceledException"/>; the tasks are not cancelled.</item>
     ///   <item><paramref name="tasks"/> is enumerated exactly once, at the call, and validated there (not at the first
@@ -64,39 +65,6 @@ public static partial class AsyncIO
         TTask[] inputs = TaskSet<TTask>.DistinctInputs(tasks, nameof(tasks), allowEmpty: true);
         TimeProvider time = LoopAware.ResolveTime(timeProvider);
         TimeSpan? limit = LoopDeadline.IsInfinite(timeout) ? null : timeout;
-        return AsCompletedIterator(inputs, limit, time, time.GetTimestamp(), cancellationToken);
-    }
-
-    [SuppressMessage("Usage", "VSTHRD200:Use \"Async\" suffix for async methods", Justification = "An async iterator, enumerated rather than awaited.")]
-    private static async IAsyncEnumerable<TTask> AsCompletedIterator<TTask>(
-        TTask[] tasks, TimeSpan? timeout, TimeProvider time, long start, [EnumeratorCancellation] CancellationToken cancellationToken)
-        where TTask : Task
-    {
-        using var completions = new CompletionQueue<TTask>();
-        completions.Watch(tasks);
-        if (timeout is { } limit)
-        {
-            // The deadline counts from the call, as asyncio arms its timer in as_completed itself.
-            completions.ExpireAfter(time, limit - time.GetElapsedTime(start));
-        }
-
-        int yielded = 0;
-        while (yielded < tasks.Length)
-        {
-            if (completions.TryDequeue(out TTask task))
-            {
-                yielded++;
-                yield return task;
-                continue;
-            }
-
-            if (completions.IsExpired)
-            {
-                throw new TimeoutException($"as_completed: {tasks.Length - yielded} of {tasks.Length} tasks had not finished by the deadline ({timeout}).");
-            }
-
-            // ConfigureAwait(LoopAware.OnLoop): stay on the loop.
-            await completions.WaitAsync(cancellationToken).ConfigureAwait(LoopAware.OnLoop);
-        }
+        return new AsCompletedSequence<TTask>(inputs, limit, time, cancellationToken);
     }
 }

@@ -86,6 +86,19 @@ internal sealed class CompletionQueue<TTask> : IDisposable
         deadline.Dispose();
     }
 
+    /// <summary>Disarms the deadline, if any, without expiring (an enumeration that stopped early leaves no timer behind).</summary>
+    public void Disarm()
+    {
+        LoopDeadline? deadline;
+        lock (_gate)
+        {
+            deadline = _deadline;
+            _deadline = null;
+        }
+
+        deadline?.Dispose();
+    }
+
     public bool TryDequeue(out TTask task)
     {
         lock (_gate)
