@@ -57,25 +57,22 @@ public static partial class AsyncIO
             // asyncio's call_later(delay, set_result): the timer decides the result, and the sleeper is scheduled one callback
             // later. Any finite delay is honoured on any clock; the timer leaves with the outcome, so a cancelled sleep leaves
             // nothing armed.
-            wakeUp.ExpireAfter(loop?.Time ?? TimeProvider.System, delay, future => future.TrySetResult(result));
+            wakeUp.ResolveAfter(loop?.Time ?? TimeProvider.System, delay, result);
         }
         else if (loop is not null)
         {
             // asyncio's bare yield: one callback, posted now, that is the sleeper's own next step. It resumes the caller inline,
             // so the caller runs after every callback already ready and before anything they schedule: exactly one turn.
-            _ = loop.PostAs(SynchronizationContext.Current, static s => ((Yield<T>)s!).Resume(), new Yield<T>(wakeUp, result));
+            wakeUp.ResumeSoon(loop, SynchronizationContext.Current, result);
         }
         else
         {
             // Off a loop: one trip through the thread pool.
-            ThreadPool.UnsafeQueueUserWorkItem(static y => y.Resume(), new Yield<T>(wakeUp, result), preferLocal: false);
+            ThreadPool.UnsafeQueueUserWorkItem(static y => y.WakeUp.TryResumeWith(y.Result), new Yield<T>(wakeUp, result), preferLocal: false);
         }
 
         return wakeUp.Task;
     }
 
-    private sealed record Yield<T>(LoopFuture<T> WakeUp, T Result)
-    {
-        public void Resume() => WakeUp.TryResumeWith(Result);
-    }
+    private sealed record Yield<T>(LoopFuture<T> WakeUp, T Result);
 }

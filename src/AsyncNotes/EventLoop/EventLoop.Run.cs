@@ -33,6 +33,11 @@ public sealed partial class EventLoop
                 CancelAndAwaitPendingTasks();
             }
 
+            if (_fatal is null)
+            {
+                ReportUnretrievedTaskFailures();
+            }
+
             return Outcome(mainTask);
         }
         finally

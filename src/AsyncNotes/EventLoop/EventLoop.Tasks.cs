@@ -8,6 +8,7 @@ namespace AsyncNotes;
 public sealed partial class EventLoop
 {
     private readonly Dictionary<Task, KnownTask> _tasks = [];
+    private List<(Exception Failure, string Name)>? _knownFailures;
     private long _taskSequence;
 
     private sealed record KnownTask(string Name, long Sequence, CancellationTokenSource? Cancellation);
@@ -83,6 +84,90 @@ public sealed partial class EventLoop
                 Exception failure = task.Exception!.InnerExceptions.Count == 1 ? task.Exception.InnerException! : task.Exception;
                 ReportException(new EventLoopExceptionContext(
                     $"Task '{known.Name}' failed while it was being cancelled at the end of the run.", failure, known.Name));
+            }
+        }
+    }
+
+    /// <summary>Awaits a known task's work and notes its failure (without retrieving it for anyone) so that, if nobody
+    /// retrieves it by the end of the run, it can be reported. Costs no turn: the await resumes in the task's own step.</summary>
+    internal async Task<T> NoteFailuresAsync<T>(Task<T> work, string name)
+    {
+        try
+        {
+            return await work.ConfigureAwait(true);
+        }
+        catch (Exception failure) when (NoteFailure(failure, name))
+        {
+            throw; // never reached: the filter only notes
+        }
+    }
+
+    private bool NoteFailure(Exception failure, string name)
+    {
+        if (failure is not OperationCanceledException)
+        {
+            lock (_gate)
+            {
+                (_knownFailures ??= []).Add((failure, name));
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>asyncio's "Task exception was never retrieved": at the end of a run in which a known task failed, the failures
+    /// that nobody retrieved (whose tasks were collected unobserved) go to the exception handler, or stop the run.</summary>
+    private void ReportUnretrievedTaskFailures()
+    {
+        List<(Exception Failure, string Name)>? failures;
+        lock (_gate)
+        {
+            failures = _knownFailures;
+            _knownFailures = null;
+        }
+
+        if (failures is null)
+        {
+            return;
+        }
+
+        var unretrieved = new HashSet<Exception>(ReferenceEqualityComparer.Instance);
+        void OnUnobserved(object? sender, UnobservedTaskExceptionEventArgs e)
+        {
+            foreach (Exception inner in e.Exception.InnerExceptions)
+            {
+                if (failures.Exists(f => ReferenceEquals(f.Failure, inner)))
+                {
+                    lock (unretrieved)
+                    {
+                        unretrieved.Add(inner);
+                    }
+
+                    e.SetObserved();
+                }
+            }
+        }
+
+        TaskScheduler.UnobservedTaskException += OnUnobserved;
+        try
+        {
+#pragma warning disable S1215 // Deliberate: unobserved task exceptions surface only when their tasks are collected.
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+#pragma warning restore S1215
+        }
+        finally
+        {
+            TaskScheduler.UnobservedTaskException -= OnUnobserved;
+        }
+
+        foreach ((Exception failure, string name) in failures)
+        {
+            if (unretrieved.Contains(failure))
+            {
+                ReportException(new EventLoopExceptionContext($"Task exception was never retrieved: task '{name}' failed.", failure, name));
             }
         }
     }

@@ -99,7 +99,8 @@ public sealed partial class EventLoop
         while (_timerHeap.TryPeek(out LoopTimer timer) && timer.Due <= now)
         {
             _timerHeap.Remove(timer);
-            _ready.Enqueue(new ReadyItem(static s => ((LoopTimer.Firing)s!).Fire(), new LoopTimer.Firing(timer, timer.Generation), null));
+            timer.QueuedGeneration = timer.Generation;
+            _ready.Enqueue(new ReadyItem(static s => ((LoopTimer)s!).Fire(), timer, null));
             if (timer.PeriodTicks > 0)
             {
                 // The next period is armed anew (a new sequence), in the same generation: the firing above still runs.

@@ -69,15 +69,16 @@ internal sealed class LoopTimer : ITimer
         }
     }
 
-    /// <summary>One firing of a timer, queued on the loop; it runs only if the timer was not disposed or changed meanwhile.</summary>
-    internal sealed class Firing(LoopTimer timer, long generation)
+    /// <summary>The generation in which the timer was last moved to the ready queue: a firing runs only if the timer has not
+    /// been disposed or changed since (every batch runs before the next timers are moved, so one field is enough).</summary>
+    internal long QueuedGeneration { get; set; }
+
+    /// <summary>Runs a firing that the loop queued, unless the timer was disposed or changed meanwhile.</summary>
+    internal void Fire()
     {
-        public void Fire()
+        if (_loop.IsStillDue(this, QueuedGeneration))
         {
-            if (timer._loop.IsStillDue(timer, generation))
-            {
-                timer.Invoke();
-            }
+            Invoke();
         }
     }
 }

@@ -22,32 +22,29 @@ namespace AsyncNotes;
 /// returns one, and the loop already gives the scheduling that <c>IValueTaskSource</c> would otherwise have to provide.</para>
 /// </remarks>
 /// <typeparam name="T">The result type.</typeparam>
-internal sealed class LoopFuture<T>
+internal sealed class LoopFuture<T> : TaskCompletionSource<T>
 {
     private const int Pending = 0;
     private const int Decided = 1;
 
-    private readonly TaskCompletionSource<T> _source;
+    // The fields every future needs; the rest (a token, a deadline, several exceptions) live in Extras, allocated only when
+    // used, so that the commonest futures (a sleep, a yield) stay small.
     private int _state;
+    private bool _canceled;
     private T? _result;
     private Exception? _exception;
-    private IReadOnlyCollection<Exception>? _exceptions;
-    private CancellationToken _canceledBy;
-    private bool _canceled;
-    private CancellationTokenRegistration _registration;
-    private LoopDeadline? _deadline;
-    private string? _unretrievedMessage;
-    private int _reported;
+    private IDisposable? _deadline;
+    private Action<LoopFuture<T>>? _onExpired;
+    private Extras? _extras;
 
     /// <summary>Creates a pending future for <paramref name="loop"/> (null: off any loop).</summary>
     public LoopFuture(EventLoop? loop)
+        : base(loop is null ? TaskCreationOptions.RunContinuationsAsynchronously : TaskCreationOptions.None)
     {
-        Loop = loop;
-
         // On a loop: not RunContinuationsAsynchronously, or the continuations that are not awaits (Task.WhenAll's,
         // ContinueWith's) would run on the thread pool, out of the loop's sight. Off a loop: asynchronously, so that no
         // continuation runs inside whoever completes the future.
-        _source = loop is null ? new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously) : new TaskCompletionSource<T>();
+        Loop = loop;
     }
 
     /// <summary>Creates a pending future for the current loop, if any.</summary>
@@ -58,8 +55,15 @@ internal sealed class LoopFuture<T>
 
     public EventLoop? Loop { get; }
 
-    /// <summary>The task that awaiters see; complete once the outcome has been delivered.</summary>
-    public Task<T> Task => _source.Task;
+    private Extras More
+    {
+        get
+        {
+            Extras? extras = Volatile.Read(ref _extras);
+            return extras ?? Interlocked.CompareExchange(ref _extras, new Extras(), null) ?? _extras!;
+        }
+    }
+
 
     /// <summary>Whether the outcome has been decided (it may still be on its way to <see cref="Task"/>).</summary>
     public bool IsDone => Volatile.Read(ref _state) != Pending;
@@ -67,7 +71,7 @@ internal sealed class LoopFuture<T>
     /// <summary>Whether the decided outcome is a cancellation.</summary>
     public bool IsCanceled => IsDone && _canceled;
 
-    public bool TrySetResult(T result)
+    public new bool TrySetResult(T result)
     {
         if (!TryClaim())
         {
@@ -79,7 +83,7 @@ internal sealed class LoopFuture<T>
         return true;
     }
 
-    public bool TrySetException(Exception exception)
+    public new bool TrySetException(Exception exception)
     {
         ArgumentNullException.ThrowIfNull(exception);
         if (!TryClaim())
@@ -102,12 +106,12 @@ internal sealed class LoopFuture<T>
         }
 
         _exception = Unwrap(all);
-        _exceptions = all.InnerExceptions;
+        More.Exceptions = all.InnerExceptions;
         Deliver();
         return true;
     }
 
-    public bool TrySetCanceled(CancellationToken cancellationToken = default)
+    public new bool TrySetCanceled(CancellationToken cancellationToken = default)
     {
         if (!TryClaim())
         {
@@ -115,7 +119,10 @@ internal sealed class LoopFuture<T>
         }
 
         _canceled = true;
-        _canceledBy = cancellationToken;
+        if (cancellationToken.CanBeCanceled)
+        {
+            More.CanceledBy = cancellationToken;
+        }
         Deliver();
         return true;
     }
@@ -131,8 +138,7 @@ internal sealed class LoopFuture<T>
         }
 
         _result = result;
-        _registration.Unregister();
-        _deadline?.Dispose();
+        ReleaseRegistrations();
         Complete();
         return true;
     }
@@ -157,7 +163,7 @@ internal sealed class LoopFuture<T>
 
         CancellationTokenRegistration registration = cancellationToken.UnsafeRegister(
             static (s, token) => ((LoopFuture<T>)s!).TrySetCanceled(token), this);
-        _registration = registration;
+        More.Registration = registration;
         if (IsDone)
         {
             // Decided before the registration was stored (an already-cancelled token runs the callback inline).
@@ -170,13 +176,18 @@ internal sealed class LoopFuture<T>
     public void ExpireAfter(TimeProvider time, TimeSpan dueTime, Action<LoopFuture<T>> onExpired)
     {
         ArgumentNullException.ThrowIfNull(onExpired);
-        var deadline = LoopDeadline.Start(time, dueTime, () =>
+        _onExpired = onExpired;
+        IDisposable deadline;
+        if (time is LoopTimeProvider && dueTime > TimeSpan.Zero)
         {
-            if (!IsDone)
-            {
-                onExpired(this);
-            }
-        });
+            // A loop's clock takes any delay: one loop timer, no clamp, no closure (the cheapest sleep there is).
+            deadline = time.CreateTimer(static s => ((LoopFuture<T>)s!).OnExpired(), this, dueTime, Timeout.InfiniteTimeSpan);
+        }
+        else
+        {
+            deadline = LoopDeadline.Start(time, dueTime, OnExpired);
+        }
+
         _deadline = deadline;
         if (IsDone)
         {
@@ -184,12 +195,38 @@ internal sealed class LoopFuture<T>
         }
     }
 
+    /// <summary>Resolves the future with <paramref name="result"/> once <paramref name="dueTime"/> has passed on
+    /// <paramref name="time"/>, unless it is decided first: asyncio's <c>call_later(delay, future.set_result, result)</c>.</summary>
+    public void ResolveAfter(TimeProvider time, TimeSpan dueTime, T result)
+    {
+        _result = result; // the pending result: whoever decides first overwrites or ignores it
+        ExpireAfter(time, dueTime, static f => f.TrySetResult(f._result!));
+    }
+
+    /// <summary>Posts, as the next step of the task that runs under <paramref name="context"/>, a callback that resumes it
+    /// with <paramref name="result"/> (<see cref="TryResumeWith"/>): a bare <c>yield</c>, one callback in all.</summary>
+    public void ResumeSoon(EventLoop loop, SynchronizationContext? context, T result)
+    {
+        _result = result; // the pending result, as in ResolveAfter
+        if (!loop.PostAs(context, static s => ((LoopFuture<T>)s!).TryResumeWith(((LoopFuture<T>)s!)._result!), this))
+        {
+            TrySetResult(result);
+        }
+    }
+
+    private void OnExpired()
+    {
+        if (!IsDone)
+        {
+            _onExpired!(this);
+        }
+    }
     /// <summary>Says that nobody will retrieve the outcome any more: a failure, decided already or later, goes to the loop's
     /// exception handler with <paramref name="message"/> (asyncio's "exception was never retrieved"); off a loop, to
     /// <see cref="AsyncIO.ForgottenTaskFailed"/>.</summary>
     public void ReportUnretrieved(string message)
     {
-        Volatile.Write(ref _unretrievedMessage, message);
+        Volatile.Write(ref More.UnretrievedMessage, message);
         if (IsDone)
         {
             ReportIfUnretrieved();
@@ -198,8 +235,8 @@ internal sealed class LoopFuture<T>
 
     private void ReportIfUnretrieved()
     {
-        if (Volatile.Read(ref _unretrievedMessage) is { } message && _exception is { } failure &&
-            Interlocked.Exchange(ref _reported, 1) == 0)
+        if (_extras is { } extras && Volatile.Read(ref extras.UnretrievedMessage) is { } message && _exception is { } failure &&
+            Interlocked.Exchange(ref extras.Reported, 1) == 0)
         {
             Loop.ReportUnretrieved(message, failure);
         }
@@ -209,8 +246,7 @@ internal sealed class LoopFuture<T>
 
     private void Deliver()
     {
-        _registration.Unregister();
-        _deadline?.Dispose();
+        ReleaseRegistrations();
         ReportIfUnretrieved();
 
         EventLoop? loop = Loop;
@@ -236,19 +272,19 @@ internal sealed class LoopFuture<T>
     {
         if (_canceled)
         {
-            _source.TrySetCanceled(_canceledBy);
+            base.TrySetCanceled(_extras?.CanceledBy ?? default);
         }
-        else if (_exceptions is { } exceptions)
+        else if (_extras?.Exceptions is { } exceptions)
         {
-            _source.TrySetException(exceptions);
+            base.TrySetException(exceptions);
         }
         else if (_exception is { } exception)
         {
-            _source.TrySetException(exception);
+            base.TrySetException(exception);
         }
         else
         {
-            _source.TrySetResult(_result!);
+            base.TrySetResult(_result!);
         }
     }
 
@@ -257,4 +293,22 @@ internal sealed class LoopFuture<T>
 
     /// <summary>The token a cancelled task was cancelled with.</summary>
     internal static CancellationToken CanceledToken(Task canceled) => new TaskCanceledException(canceled).CancellationToken;
+
+    private void ReleaseRegistrations()
+    {
+        _extras?.Registration.Unregister();
+        _deadline?.Dispose();
+    }
+
+    /// <summary>What only some futures need.</summary>
+    private sealed class Extras
+    {
+#pragma warning disable SA1401, CA1051 // A private bag of fields, written with Volatile/Interlocked where it matters.
+        public CancellationTokenRegistration Registration;
+        public IReadOnlyCollection<Exception>? Exceptions;
+        public CancellationToken CanceledBy;
+        public string? UnretrievedMessage;
+        public int Reported;
+#pragma warning restore SA1401, CA1051
+    }
 }

@@ -20,6 +20,10 @@ public static partial class AsyncIO
     /// <list type="bullet">
     ///   <item>A task whose token is cancelled before it starts never runs <paramref name="work"/> and ends cancelled.</item>
     ///   <item>Off a loop, <paramref name="work"/> starts on the thread pool (C# has no "no running event loop" error to raise).</item>
+    ///   <item>A failure that nobody retrieved by the end of the run (the task was never awaited, and nothing refers to it any
+    ///   more) goes to <see cref="EventLoopOptions.ExceptionHandler"/>, or, without one, is thrown from
+    ///   <see cref="Run{T}(Func{Task{T}}, EventLoopOptions?)"/>: asyncio's "Task exception was never retrieved". To find it,
+    ///   the end of a run in which a task failed collects garbage once (unobserved task exceptions surface at collection).</item>
     /// </list>
     /// </remarks>
     /// <example><code>Task&lt;string&gt; page = AsyncIO.CreateTask(ct => FetchAsync("url1", ct), name: "fetch-1");</code></example>
@@ -47,7 +51,7 @@ public static partial class AsyncIO
         {
             EventLoop.SetCurrentTaskName(taskName);
             token.ThrowIfCancellationRequested();
-            return work(token);
+            return loop.NoteFailuresAsync(work(token), taskName);
         });
         loop.Register(task, taskName, cancellation);
         return task;
