@@ -20,7 +20,7 @@ public sealed record EventLoopOptions
     /// <see langword="false"/> by default: the loop runs on <see cref="TimeProvider.System"/>, as <c>asyncio.run</c> does.
     /// When <see langword="true"/>, the clock starts at <see cref="VirtualStart"/> and stands still while callbacks run;
     /// when no callback is ready and no tracked work is in flight, it jumps to the next due timer. 100,000 one-hour
-    /// sleeps then take about 140 ms of real time (see bench/results), in the same order on every run.
+    /// sleeps then take about 130 ms of real time (see bench/results), in the same order on every run.
     /// </value>
     public bool VirtualTime { get; init; }
 
