@@ -15,6 +15,8 @@ public sealed partial class EventLoop
     private volatile bool _isBlockedOnTrackedWork;
     private ExecutionContext? _baseExecutionContext;
 
+    private static readonly TimeSpan s_deadlockGrace = TimeSpan.FromMilliseconds(100);
+
     /// <summary>Whether the loop thread is idle, waiting for tracked work to post back (for tests of tracking).</summary>
     internal bool IsBlockedOnTrackedWork
     {
@@ -278,7 +280,35 @@ public sealed partial class EventLoop
             return;
         }
 
+        if (ArrivesWithinDeadlockGrace())
+        {
+            return;
+        }
+
         throw CreateDeadlockException();
+    }
+
+    /// <summary>Under _gate, before a deadlock is declared (which ends the run): waits a short real-time grace for anything to
+    /// arrive. A thread-pool item of the loop's between the pool's queue and its first step under the loop's context shows
+    /// nowhere; a false deadlock report would be worse than the grace, which only a true deadlock pays.</summary>
+    private bool ArrivesWithinDeadlockGrace()
+    {
+        if (_trackedInFlight > 0 || OffLoopRunning > 0)
+        {
+            return false; // work in flight already had its patience (OffLoopPatience): report it
+        }
+
+        long start = TimeProvider.System.GetTimestamp();
+        while (TimeProvider.System.GetElapsedTime(start) < s_deadlockGrace)
+        {
+            Monitor.Wait(_gate, TimeSpan.FromMilliseconds(2));
+            if (_ready.Count > 0 || _idleWaiters.Count > 0 || _trackedInFlight > 0 || OffLoopRunning > 0 || _fatal is not null)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Waits (under _gate) for work in flight to post back. True when the caller should simply look again; false when
