@@ -94,15 +94,8 @@ internal sealed class WaiterQueue<T>
     /// <summary>Wakes every pending waiter with <paramref name="value"/>, in queue order; returns how many.</summary>
     public int WakeAll(T value)
     {
-        LoopFuture<T>[] waiters;
-        lock (_gate)
-        {
-            waiters = [.. _waiters];
-            _waiters.Clear();
-        }
-
         int woken = 0;
-        foreach (LoopFuture<T> waiter in waiters)
+        foreach (LoopFuture<T> waiter in TakeAll())
         {
             woken += waiter.TrySetResult(value) ? 1 : 0;
         }
@@ -113,16 +106,19 @@ internal sealed class WaiterQueue<T>
     /// <summary>Fails every pending waiter with <paramref name="exception"/>, in queue order (the owner has closed).</summary>
     public void FailAll(Exception exception)
     {
-        LoopFuture<T>[] waiters;
-        lock (_gate)
-        {
-            waiters = [.. _waiters];
-            _waiters.Clear();
-        }
-
-        foreach (LoopFuture<T> waiter in waiters)
+        foreach (LoopFuture<T> waiter in TakeAll())
         {
             waiter.TrySetException(exception);
+        }
+    }
+
+    private LoopFuture<T>[] TakeAll()
+    {
+        lock (_gate)
+        {
+            LoopFuture<T>[] waiters = [.. _waiters];
+            _waiters.Clear();
+            return waiters;
         }
     }
 
