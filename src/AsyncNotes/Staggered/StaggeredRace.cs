@@ -3,8 +3,8 @@ namespace AsyncNotes;
 /// <summary>The state of one <see cref="AsyncIO.StaggeredRaceAsync{T}"/> call: the attempts started so far, their
 /// tokens and failures, and the winner.</summary>
 /// <remarks>
-/// <para>Each attempt gets a token source of its own, so that losers are cancelled in start order (a linked token would
-/// run its callbacks last-registered first). Each turn is one completion source, completed by whichever comes first:
+/// <para>The attempts are children of a <see cref="ChildScope"/>: each gets a token of its own, so that losers are cancelled
+/// in start order, and the loop knows the race (a deadlock report names it; the end of the run cancels it). Each turn is one completion source, completed by whichever comes first:
 /// the attempt's failure, the head-start timer, or the end of the race (a winner, or the caller's cancellation).</para>
 /// <para>On a loop every member runs on the loop thread (timers of the loop's clock fire on the loop; the caller's
 /// cancellation is posted to it). Off a loop attempts end on the thread pool, so the shared state is guarded by a lock.</para>
@@ -17,7 +17,7 @@ internal sealed class StaggeredRace<T>
     private readonly CancellationToken _callerToken;
     private readonly EventLoop? _loop = EventLoop.Current;
     private readonly List<Exception?> _exceptions = [];
-    private readonly List<CancellationTokenSource> _tokens = [];
+    private readonly ChildScope _scope = new(EventLoop.Current, "StaggeredRaceAsync");
     private readonly object _gate = new();
     private LoopFuture<bool>? _currentTurn;
     private bool _over;
@@ -43,7 +43,6 @@ internal sealed class StaggeredRace<T>
             for (int index = 0; index < _attempts.Length; index++)
             {
                 var turn = new LoopFuture<bool>(_loop);
-                CancellationTokenSource token;
                 lock (_gate)
                 {
                     if (_over)
@@ -53,11 +52,10 @@ internal sealed class StaggeredRace<T>
 
                     _currentTurn = turn;
                     _exceptions.Add(null);
-                    token = new CancellationTokenSource();
-                    _tokens.Add(token);
                 }
 
-                running.Add(RunAttemptAsync(index, turn, token.Token));
+                int attempt = index;
+                running.Add(_scope.Start(ct => RunAttemptAsync(attempt, turn, ct), static (_, _) => { }));
                 if (index < _attempts.Length - 1 && _delay != TimeSpan.Zero)
                 {
                     if (_delay is { } delay)
@@ -86,10 +84,7 @@ internal sealed class StaggeredRace<T>
                 _finished = true;
             }
 
-            foreach (CancellationTokenSource token in _tokens)
-            {
-                token.Dispose();
-            }
+            _scope.Close();
         }
 
         _callerToken.ThrowIfCancellationRequested();
@@ -99,7 +94,7 @@ internal sealed class StaggeredRace<T>
         }
     }
 
-    private async Task RunAttemptAsync(int index, LoopFuture<bool> turn, CancellationToken token)
+    private async Task<bool> RunAttemptAsync(int index, LoopFuture<bool> turn, CancellationToken token)
     {
         T result;
         try
@@ -116,14 +111,14 @@ internal sealed class StaggeredRace<T>
             }
 
             turn.TrySetResult(true);
-            return;
+            return false;
         }
 
         lock (_gate)
         {
             if (_over)
             {
-                return; // the race was decided (or cancelled) already: a late success is dropped
+                return false; // the race was decided (or cancelled) already: a late success is dropped
             }
 
             // Decided under the same lock as the check: off a loop, two attempts may succeed at the same instant.
@@ -133,6 +128,7 @@ internal sealed class StaggeredRace<T>
         }
 
         EndRace(except: index);
+        return true;
     }
 
     // Decided inside the caller's Cancel(): no attempt that succeeds later in the same instant wins.
@@ -142,38 +138,27 @@ internal sealed class StaggeredRace<T>
     /// cancelled, in start order.</summary>
     private void EndRace(int except)
     {
-        CancellationTokenSource[] toCancel;
         LoopFuture<bool>? turn;
         lock (_gate)
         {
             if (_finished)
             {
-                return; // a cancellation posted to the loop after the race ended: the tokens are disposed
+                return; // a cancellation that came after the race ended
             }
 
             _over = true;
-            toCancel = [.. _tokens.Where((_, i) => i != except)];
             turn = _currentTurn;
         }
 
-        // An attempt's own token callback may throw; every other attempt must still be cancelled and the turn still end.
-        List<Exception>? callbackErrors = null;
-        foreach (CancellationTokenSource token in toCancel)
+        // An attempt's own token callback may throw; ChildScope still cancels every other attempt and throws the errors
+        // together afterwards, and the turn still ends.
+        try
         {
-            try
-            {
-                LoopAware.CancelNow(token);
-            }
-            catch (AggregateException error)
-            {
-                (callbackErrors ??= []).Add(error);
-            }
+            _scope.CancelAll(except);
         }
-
-        turn?.TrySetResult(true);
-        if (callbackErrors is not null)
+        finally
         {
-            throw new AggregateException(callbackErrors);
+            turn?.TrySetResult(true);
         }
     }
 }
