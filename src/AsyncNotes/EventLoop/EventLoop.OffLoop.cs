@@ -13,13 +13,13 @@ public sealed partial class EventLoop
     private static readonly TimeSpan s_quietPeriod = TimeSpan.FromMilliseconds(2);
 
     private int _offLoopRunning;
-    private bool _sawWorkInFlight;
 
     // Once the loop's code has run off the loop in this run, every jump of the clock waits for the quiet period.
     private volatile bool _offLoopSeenInRun;
 
-    // Set when a turn ran callbacks: any of them may have queued work to the thread pool that a worker took at once.
-    private bool _mayHaveQueuedWork;
+    // Under _gate: the clock may not jump before a quiet period has passed. Set when work in flight is seen, and at every turn
+    // once _offLoopSeenInRun (any callback may have queued work that a worker took at once); cleared when the period passes.
+    private bool _quietPeriodDue;
     private long _quietSince;
 
     /// <summary>The number of threads other than the loop's running code that started on the loop (for tests).</summary>
@@ -70,12 +70,12 @@ public sealed partial class EventLoop
         if (_trackedInFlight > 0 || Volatile.Read(ref _offLoopRunning) > 0 || ThreadPool.PendingWorkItemCount > 0)
         {
             _offLoopSeenInRun = true;
-            _sawWorkInFlight = true;
+            _quietPeriodDue = true;
             _quietSince = 0;
             return true;
         }
 
-        if (!_sawWorkInFlight && !_mayHaveQueuedWork)
+        if (!_quietPeriodDue)
         {
             return false;
         }
@@ -91,8 +91,7 @@ public sealed partial class EventLoop
             return true;
         }
 
-        _sawWorkInFlight = false;
-        _mayHaveQueuedWork = false;
+        _quietPeriodDue = false;
         _quietSince = 0;
         return false;
     }

@@ -94,9 +94,7 @@ public sealed partial class EventLoop
             catch (Exception failure)
 #pragma warning restore CA1031
             {
-                return failure is OperationCanceledException canceled
-                    ? System.Threading.Tasks.Task.FromCanceled<T>(canceled.CancellationToken.IsCancellationRequested ? canceled.CancellationToken : new CancellationToken(true))
-                    : System.Threading.Tasks.Task.FromException<T>(failure);
+                return TaskOutcomes.FromThrow<T>(failure);
             }
         }
     }

@@ -127,7 +127,7 @@ public sealed partial class EventLoop
             }
 
             batch = _ready.Count;
-            _mayHaveQueuedWork = _offLoopSeenInRun;
+            _quietPeriodDue |= _offLoopSeenInRun;
         }
 
         if (idle)

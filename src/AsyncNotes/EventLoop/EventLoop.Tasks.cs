@@ -81,7 +81,7 @@ public sealed partial class EventLoop
         {
             if (task.IsFaulted)
             {
-                Exception failure = task.Exception!.InnerExceptions.Count == 1 ? task.Exception.InnerException! : task.Exception;
+                Exception failure = TaskOutcomes.Unwrap(task.Exception!);
                 ReportException(new EventLoopExceptionContext(
                     $"Task '{known.Name}' failed while it was being cancelled at the end of the run.", failure, known.Name));
             }

@@ -263,8 +263,8 @@ public static partial class AsyncIO
 #pragma warning disable VSTHRD002, CA1849 // The task is complete: nothing blocks.
                 TaskStatus.RanToCompletion => Task.FromResult(Array.ConvertAll(t.Result, outcome => outcome.Value)),
 #pragma warning restore VSTHRD002, CA1849
-                TaskStatus.Canceled => Task.FromCanceled<T[]>(LoopFuture<T[]>.CanceledToken(t)),
-                _ => Task.FromException<T[]>(LoopFuture<T[]>.Unwrap(t.Exception!)),
+                TaskStatus.Canceled => Task.FromCanceled<T[]>(TaskOutcomes.CanceledToken(t)),
+                _ => Task.FromException<T[]>(TaskOutcomes.Unwrap(t.Exception!)),
             },
             CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously,

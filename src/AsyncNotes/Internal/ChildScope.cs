@@ -39,31 +39,7 @@ internal sealed class ChildScope
     /// <summary>Completes once the scope is closed and every child it started has finished.</summary>
     public Task AllDone => _allDone.Task;
 
-    /// <summary>Whether <see cref="CancelAll"/> has run.</summary>
-    public bool IsCancelled
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _cancelled;
-            }
-        }
-    }
-
-    /// <summary>The number of children started so far.</summary>
-    public int Started
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _children.Count;
-            }
-        }
-    }
-
-    /// <summary>Starts child number <see cref="Started"/>: runs <paramref name="work"/> with its own token, and calls
+    /// <summary>Starts the next child, numbered in start order: runs <paramref name="work"/> with its own token, and calls
     /// <paramref name="onDone"/> with its index and task (scheduled on the loop, as a done-callback) when it finishes.</summary>
     /// <returns>The child's task; a work delegate that throws or returns null gives a faulted task.</returns>
     [SuppressMessage("Usage", "VSTHRD200:Use \"Async\" suffix for async methods", Justification = "Like Task.Run, it starts a task rather than being an asynchronous operation.")]
@@ -94,7 +70,7 @@ internal sealed class ChildScope
         catch (Exception failure)
 #pragma warning restore CA1031
         {
-            child = failure is OperationCanceledException canceled ? Task.FromCanceled<T>(canceled.CancellationToken.IsCancellationRequested ? canceled.CancellationToken : new CancellationToken(true)) : Task.FromException<T>(failure);
+            child = TaskOutcomes.FromThrow<T>(failure);
         }
 
         _ = TaskObserver.Watch(child, Loop, static (t, s) => ((ChildDone<T>)s!).Run((Task<T>)t), new ChildDone<T>(this, index, onDone));

@@ -64,7 +64,6 @@ internal sealed class LoopFuture<T> : TaskCompletionSource<T>
         }
     }
 
-
     /// <summary>Whether the outcome has been decided (it may still be on its way to <see cref="Task"/>).</summary>
     public bool IsDone => Volatile.Read(ref _state) != Pending;
 
@@ -105,7 +104,7 @@ internal sealed class LoopFuture<T> : TaskCompletionSource<T>
             return false;
         }
 
-        _exception = Unwrap(all);
+        _exception = TaskOutcomes.Unwrap(all);
         More.Exceptions = all.InnerExceptions;
         Deliver();
         return true;
@@ -123,6 +122,7 @@ internal sealed class LoopFuture<T> : TaskCompletionSource<T>
         {
             More.CanceledBy = cancellationToken;
         }
+
         Deliver();
         return true;
     }
@@ -149,7 +149,7 @@ internal sealed class LoopFuture<T> : TaskCompletionSource<T>
 #pragma warning disable VSTHRD002 // The task is complete: nothing blocks.
         TaskStatus.RanToCompletion => TrySetResult(completed.Result),
 #pragma warning restore VSTHRD002
-        TaskStatus.Canceled => TrySetCanceled(CanceledToken(completed)),
+        TaskStatus.Canceled => TrySetCanceled(TaskOutcomes.CanceledToken(completed)),
         _ => TrySetExceptions(completed.Exception!),
     };
 
@@ -221,6 +221,7 @@ internal sealed class LoopFuture<T> : TaskCompletionSource<T>
             _onExpired!(this);
         }
     }
+
     /// <summary>Says that nobody will retrieve the outcome any more: a failure, decided already or later, goes to the loop's
     /// exception handler with <paramref name="message"/> (asyncio's "exception was never retrieved"); off a loop, to
     /// <see cref="AsyncIO.ForgottenTaskFailed"/>.</summary>
@@ -287,12 +288,6 @@ internal sealed class LoopFuture<T> : TaskCompletionSource<T>
             base.TrySetResult(_result!);
         }
     }
-
-    /// <summary>The one exception of a faulted task, or the aggregate when it has several.</summary>
-    internal static Exception Unwrap(AggregateException all) => all.InnerExceptions.Count == 1 ? all.InnerExceptions[0] : all;
-
-    /// <summary>The token a cancelled task was cancelled with.</summary>
-    internal static CancellationToken CanceledToken(Task canceled) => new TaskCanceledException(canceled).CancellationToken;
 
     private void ReleaseRegistrations()
     {

@@ -35,7 +35,7 @@ internal sealed class ShieldSource<T>
             {
                 _outer.Loop.ReportUnretrieved(
                     "Task exception was never retrieved: a shielded task failed after its shield was cancelled.",
-                    LoopFuture<T>.Unwrap(inner.Exception!));
+                    TaskOutcomes.Unwrap(inner.Exception!));
             }
 
             return;
@@ -45,7 +45,7 @@ internal sealed class ShieldSource<T>
         {
             Task<T> typed => _outer.TrySetFrom(typed),
             { IsFaulted: true } => _outer.TrySetExceptions(inner.Exception!),
-            { IsCanceled: true } => _outer.TrySetCanceled(LoopFuture<T>.CanceledToken(inner)),
+            { IsCanceled: true } => _outer.TrySetCanceled(TaskOutcomes.CanceledToken(inner)),
             _ => _outer.TrySetResult(default!),
         };
     }

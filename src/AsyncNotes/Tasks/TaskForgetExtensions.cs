@@ -37,7 +37,7 @@ public static class TaskForgetExtensions
 
     private static void Report(Task faulted, (EventLoop? Loop, string? Name) where)
     {
-        Exception failure = LoopFuture<bool>.Unwrap(faulted.Exception!);
+        Exception failure = TaskOutcomes.Unwrap(faulted.Exception!);
         string message = $"Task exception was never retrieved: forgotten task '{where.Name ?? "(unnamed)"}' failed.";
         where.Loop.ReportUnretrieved(message, failure, where.Name);
     }
