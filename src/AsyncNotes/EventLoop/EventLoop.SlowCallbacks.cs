@@ -16,6 +16,9 @@ public sealed partial class EventLoop
     /// <summary>Names the loop task whose code runs in the current asynchronous flow (call at the start of the task).</summary>
     internal static void SetCurrentTaskName(string name) => s_taskName.Value = name;
 
+    /// <summary>The name of the task whose code runs in the current asynchronous flow, if it has one.</summary>
+    internal static string? CurrentTaskName => s_taskName.Value;
+
     private static void OnTaskNameChanged(AsyncLocalValueChangedArgs<string?> change)
     {
         if (change.CurrentValue is { } name && t_current is { } loop)

@@ -20,15 +20,19 @@ internal sealed class ChildScope
 {
     private readonly object _gate = new();
     private readonly List<CancellationTokenSource?> _children = [];
+    private readonly List<string?> _names = [];
     private readonly LoopFuture<bool> _allDone;
     private readonly CancellationTokenSource _shutdown = new();
     private int _running;
     private bool _closed;
     private bool _cancelled;
 
+    private readonly string _kind;
+
     public ChildScope(EventLoop? loop, string kind)
     {
         Loop = loop;
+        _kind = kind;
         _allDone = new LoopFuture<bool>(loop);
         _shutdown.Token.UnsafeRegister(static s => ((ChildScope)s!).CancelAll(), this);
         loop?.Register(_allDone.Task, $"{loop.NextTaskName()} ({kind})", _shutdown);
@@ -41,17 +45,29 @@ internal sealed class ChildScope
 
     /// <summary>Starts the next child, numbered in start order: runs <paramref name="work"/> with its own token, and calls
     /// <paramref name="onDone"/> with its index and task (scheduled on the loop, as a done-callback) when it finishes.</summary>
+    /// <param name="work">The child's work, given the child's token.</param>
+    /// <param name="onDone">Called with the child's index and task once it has finished.</param>
+    /// <param name="link">A token that cancels this child alone (its own handle), besides the scope's cancellation.</param>
+    /// <param name="name">The child's name, listed by <see cref="RunningNames"/> while it runs.</param>
     /// <returns>The child's task; a work delegate that throws or returns null gives a faulted task.</returns>
+    /// <exception cref="InvalidOperationException">The scope is closed and its last child has finished: nothing can join it.</exception>
     [SuppressMessage("Usage", "VSTHRD200:Use \"Async\" suffix for async methods", Justification = "Like Task.Run, it starts a task rather than being an asynchronous operation.")]
-    public Task<T> Start<T>(Func<CancellationToken, Task<T>> work, Action<int, Task<T>> onDone)
+    public Task<T> Start<T>(Func<CancellationToken, Task<T>> work, Action<int, Task<T>> onDone, string? name = null, CancellationToken link = default)
     {
-        var source = new CancellationTokenSource();
         int index;
         bool cancelNow;
+        CancellationTokenSource source;
         lock (_gate)
         {
+            if (_closed && _running == 0)
+            {
+                throw new InvalidOperationException($"The {_kind} has finished: every child has ended, so no new child can join it.");
+            }
+
+            source = link.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(link) : new CancellationTokenSource();
             index = _children.Count;
             _children.Add(source);
+            _names.Add(name);
             _running++;
             cancelNow = _cancelled;
         }
@@ -75,6 +91,24 @@ internal sealed class ChildScope
 
         _ = TaskObserver.Watch(child, Loop, static (t, s) => ((ChildDone<T>)s!).Run((Task<T>)t), new ChildDone<T>(this, index, onDone));
         return child;
+    }
+
+    /// <summary>The names of the children that have not finished, in start order (unnamed ones left out).</summary>
+    public IReadOnlyList<string> RunningNames()
+    {
+        lock (_gate)
+        {
+            List<string> running = [];
+            for (int i = 0; i < _children.Count; i++)
+            {
+                if (_children[i] is not null && _names[i] is { } name)
+                {
+                    running.Add(name);
+                }
+            }
+
+            return running;
+        }
     }
 
     /// <summary>No more children will start: <see cref="AllDone"/> completes once the running ones finish.</summary>
@@ -138,6 +172,7 @@ internal sealed class ChildScope
         {
             source = _children[index];
             _children[index] = null;
+            _names[index] = null;
             _running--;
         }
 

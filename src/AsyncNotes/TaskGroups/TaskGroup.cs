@@ -1,0 +1,316 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace AsyncNotes;
+
+/// <summary>Structured concurrency: a group of child tasks that all end before the group does, and whose first failure cancels
+/// the rest.</summary>
+/// <remarks>
+/// <para>Maps asyncio's <c>TaskGroup</c>. The Python lines it replaces:</para>
+/// <code>
+/// async with asyncio.TaskGroup() as tg:
+///     a = tg.create_task(fetch("url1"))
+///     b = tg.create_task(fetch("url2"))
+/// </code>
+/// <para>In C#, with <see cref="RunAsync(Func{TaskGroup, Task}, CancellationToken)"/>:</para>
+/// <code>
+/// await TaskGroup.RunAsync(async tg =>
+/// {
+///     Task&lt;string&gt; a = tg.CreateTask(ct => FetchAsync("url1", ct));
+///     Task&lt;string&gt; b = tg.CreateTask(ct => FetchAsync("url2", ct));
+/// }, cancellationToken);
+/// </code>
+/// <para>A group exists only inside <see cref="RunAsync(Func{TaskGroup, Task}, CancellationToken)"/>, which runs the body and
+/// then waits for every child. The rules (asyncio 3.13's):</para>
+/// <list type="bullet">
+///   <item><c>RunAsync</c> completes only after every child has completed, including children added by children after the
+///   body returned; no child runs afterwards.</item>
+///   <item>The first failure, of a child or of the body, cancels every other child (in the order they were created) and then
+///   the body's pending await (<see cref="CancellationToken"/>). Children that had not started yet never run their
+///   delegate.</item>
+///   <item><c>RunAsync</c> then throws one <see cref="AggregateException"/> holding every failure that is not a cancellation:
+///   the children's in the order they happened, then the body's (asyncio's <c>ExceptionGroup</c>). A nested group's
+///   <see cref="AggregateException"/> stays nested.</item>
+///   <item>A child that ends cancelled (its own token, or an <see cref="OperationCanceledException"/> it threw) is not a
+///   failure.</item>
+///   <item>The caller's token cancels the body's pending await first, as cancelling the task that owns an <c>async with</c>
+///   block does; once the body has ended, the children are cancelled. If children then fail while being cancelled, their
+///   errors win (<see cref="AggregateException"/>); otherwise <c>RunAsync</c> throws <see cref="OperationCanceledException"/>.
+///   The group never cancels the caller's token.</item>
+///   <item><see cref="CreateTask{T}(Func{CancellationToken, Task{T}}, string?, System.Threading.CancellationToken)"/> on a
+///   group that is failing, cancelled or finished throws <see cref="InvalidOperationException"/>, and the delegate never
+///   runs.</item>
+/// </list>
+/// <para>Beyond asyncio: <see cref="Cancel"/> (asyncio 3.15's <c>TaskGroup.cancel()</c>), <see cref="TaskGroupOptions"/> with
+/// <see cref="TaskGroupOptions.MaxConcurrency"/> and <see cref="TaskGroupOptions.Supervisor"/>, and
+/// <see cref="RunningChildren"/>.</para>
+/// <para>Why a delegate and not <c>await using</c>: <c>DisposeAsync</c> cannot see an exception thrown by the body of an
+/// <c>await using</c> block, so such a group could not cancel its children when the body fails (asyncio's
+/// <c>__aexit__</c> receives that exception). The delegate form catches it.</para>
+/// <para>Against the BCL: <c>Task.WhenAll</c> waits for every task even after one failed, cancels nothing, and its
+/// <c>await</c> rethrows only the first failure; doing it by hand takes a linked <see cref="CancellationTokenSource"/>, a
+/// catch around the body, and reading <c>Task.Exception</c>. Off a loop the group works the same, its children on the thread
+/// pool.</para>
+/// </remarks>
+[SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "A group lives only inside RunAsync, which disposes the body's token source when it ends.")]
+public sealed partial class TaskGroup
+{
+    private readonly object _gate = new();
+    private readonly EventLoop? _loop;
+    private readonly TaskGroupOptions _options;
+    private readonly CancellationToken _callerToken;
+    private readonly CancellationTokenSource _bodyCancellation = new();
+    private readonly CancellationToken _bodyToken;
+    private readonly ChildScope _scope;
+    private readonly FifoSlots? _slots;
+    private readonly List<Exception> _errors = [];
+    private bool _bodyDone;
+    private bool _aborting;
+    private bool _cancelRequested;
+    private bool _finished;
+    private int _offLoopChildren;
+
+    private TaskGroup(TaskGroupOptions options, CancellationToken callerToken)
+    {
+        _loop = EventLoop.Current;
+        _options = options;
+        _callerToken = callerToken;
+        _bodyToken = _bodyCancellation.Token;
+        _scope = new ChildScope(_loop, nameof(TaskGroup));
+        _slots = options.MaxConcurrency is { } limit ? new FifoSlots(limit) : null;
+    }
+
+    /// <summary>The body's token: cancelled when the group aborts (the first failure, <see cref="Cancel"/>) or the caller's
+    /// token is cancelled. Pass it to the body's own awaits; they are the "pending await" that asyncio cancels.</summary>
+    public CancellationToken CancellationToken => _bodyToken;
+
+    /// <summary>The names of the children that have not finished yet, in the order they were created: a snapshot for
+    /// diagnostics. The loop's deadlock report names the same children.</summary>
+    public IReadOnlyList<string> RunningChildren => _scope.RunningNames();
+
+    /// <summary>Adds a child to the group: asyncio's <c>tg.create_task(coro, name=...)</c>.</summary>
+    /// <remarks>
+    /// <para>Maps asyncio's <c>TaskGroup.create_task</c>. The Python line it replaces:</para>
+    /// <code>task = tg.create_task(fetch("url1"), name="fetch-1")</code>
+    /// <list type="bullet">
+    ///   <item>The child starts as <see cref="AsyncIO.CreateTask{T}(Func{CancellationToken, Task{T}}, string?, CancellationToken)"/>
+    ///   starts work: on a loop at its next turn, behind the callbacks already ready; off a loop on the thread pool. None of
+    ///   <paramref name="work"/> runs inside this call.</item>
+    ///   <item>Its token is its own: the group cancels it when it aborts, and <paramref name="cancellationToken"/> cancels
+    ///   this child alone (asyncio's <c>task.cancel()</c>), which is not a failure of the group.</item>
+    ///   <item>A child cancelled before it starts, or while it waits for a slot (<see cref="TaskGroupOptions.MaxConcurrency"/>),
+    ///   never runs <paramref name="work"/> and ends cancelled.</item>
+    ///   <item>The child sees its name through <see cref="AsyncIO.CurrentTaskName"/>, and a copy of the creator's
+    ///   <see cref="AsyncLocal{T}"/> values; its own writes do not flow back.</item>
+    ///   <item>Children may create children (of this group), until the group has finished.</item>
+    /// </list>
+    /// <para>Unlike <c>Task.Run</c>, the group owns the child: its failure aborts the group, and <c>RunAsync</c> waits for it.
+    /// The returned task may be awaited, or not: the group observes its failure either way.</para>
+    /// </remarks>
+    /// <typeparam name="T">The type of the result.</typeparam>
+    /// <param name="work">The child's work, given the child's token.</param>
+    /// <param name="name">The child's name (<c>Task-N</c> on a loop when <see langword="null"/>), shown in
+    /// <see cref="RunningChildren"/> and in a deadlock report.</param>
+    /// <param name="cancellationToken">Cancels this child only.</param>
+    /// <returns>The child's task.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="work"/> is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidOperationException">The group is failing (a failure or <see cref="Cancel"/> has aborted it) or has
+    /// finished; <paramref name="work"/> never runs.</exception>
+    [SuppressMessage("Usage", "VSTHRD200:Use \"Async\" suffix for async methods", Justification = "Like Task.Run, it starts a task rather than being an asynchronous operation; the name is asyncio's create_task.")]
+    public Task<T> CreateTask<T>(Func<CancellationToken, Task<T>> work, string? name = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        lock (_gate)
+        {
+            if (_finished)
+            {
+                throw Finished();
+            }
+
+            if (_aborting)
+            {
+                throw new InvalidOperationException(_cancelRequested
+                    ? "The TaskGroup has been cancelled (TaskGroup.Cancel): it accepts no new children."
+                    : "The TaskGroup is shutting down after a failure: it accepts no new children.");
+            }
+        }
+
+        string childName = name ?? _loop?.NextTaskName() ?? $"child-{Interlocked.Increment(ref _offLoopChildren)}";
+        Task<T> child;
+        try
+        {
+            child = _scope.Start(token => Launch(work, childName, token), OnChildDone, childName, cancellationToken);
+        }
+        catch (InvalidOperationException)
+        {
+            throw Finished();
+        }
+
+        _loop?.Register(child, childName, cancellation: null);
+        return child;
+    }
+
+    /// <inheritdoc cref="CreateTask{T}(Func{CancellationToken, Task{T}}, string?, CancellationToken)"/>
+    [SuppressMessage("Usage", "VSTHRD200:Use \"Async\" suffix for async methods", Justification = "Like Task.Run, it starts a task rather than being an asynchronous operation; the name is asyncio's create_task.")]
+    public Task CreateTask(Func<CancellationToken, Task> work, string? name = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        return CreateTask(
+            async ct =>
+            {
+                // ConfigureAwait(LoopAware.OnLoop): the child's code belongs to the loop.
+                await work(ct).ConfigureAwait(LoopAware.OnLoop);
+                return true;
+            },
+            name,
+            cancellationToken);
+    }
+
+    /// <summary>Ends the group early, without an error: asyncio 3.15's <c>TaskGroup.cancel()</c>.</summary>
+    /// <remarks>
+    /// <para>Maps asyncio's <c>TaskGroup.cancel()</c> (Python 3.15). The Python line it replaces:</para>
+    /// <code>tg.cancel()</code>
+    /// <list type="bullet">
+    ///   <item>Cancels every unfinished child, in the order they were created, and then the body's
+    ///   <see cref="CancellationToken"/>; children created afterwards are refused.</item>
+    ///   <item><c>RunAsync</c> then completes normally once every child has ended: no <see cref="OperationCanceledException"/>.
+    ///   The form whose body returns a value throws <see cref="OperationCanceledException"/> if the body itself was cut short,
+    ///   since it has no value to return.</item>
+    ///   <item>Failures that happen anyway (a child whose cleanup throws) are still thrown as an
+    ///   <see cref="AggregateException"/>.</item>
+    ///   <item>Idempotent, and a no-op once the group has finished.</item>
+    /// </list>
+    /// <para>Unlike <see cref="CancellationTokenSource.Cancel()"/> on a linked source, it is not an error for the group.</para>
+    /// </remarks>
+    public void Cancel()
+    {
+        lock (_gate)
+        {
+            if (_finished)
+            {
+                return;
+            }
+
+            _cancelRequested = true;
+        }
+
+        Abort();
+    }
+
+    private static InvalidOperationException Finished() =>
+        new("The TaskGroup has finished: every child has ended, so no new child can join it.");
+
+    [SuppressMessage("Usage", "VSTHRD200:Use \"Async\" suffix for async methods", Justification = "Starts the child, like Task.Run.")]
+    private Task<T> Launch<T>(Func<CancellationToken, Task<T>> work, string name, CancellationToken token)
+    {
+        Task<T> Start()
+        {
+            EventLoop.SetCurrentTaskName(name);
+            token.ThrowIfCancellationRequested();
+            return _slots is null ? Invoke(work, token) : RunInSlotAsync(work, token);
+        }
+
+        return _loop is null ? Task.Run(Start, CancellationToken.None) : _loop.StartOnNextTurn(Start);
+    }
+
+    [SuppressMessage("Usage", "VSTHRD200:Use \"Async\" suffix for async methods", Justification = "Calls the user's delegate, which returns the task.")]
+    private static Task<T> Invoke<T>(Func<CancellationToken, Task<T>> work, CancellationToken token) =>
+        work(token) ?? throw new InvalidOperationException("The work delegate returned null instead of a task.");
+
+    private async Task<T> RunInSlotAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken token)
+    {
+        await _slots!.WaitAsync(token).ConfigureAwait(LoopAware.OnLoop);
+        try
+        {
+            token.ThrowIfCancellationRequested(); // handed a slot, but cancelled meanwhile: give it back, never run
+            return await Invoke(work, token).ConfigureAwait(LoopAware.OnLoop);
+        }
+        finally
+        {
+            _slots.Release();
+        }
+    }
+
+    /// <summary>asyncio's <c>_on_task_done</c>: a done-callback, scheduled on the loop when the child ends.</summary>
+    private void OnChildDone<T>(int index, Task<T> child)
+    {
+        if (!child.IsFaulted)
+        {
+            return;
+        }
+
+        bool abort;
+        lock (_gate)
+        {
+            _errors.Add(TaskOutcomes.Unwrap(child.Exception!));
+            abort = !_options.Supervisor;
+        }
+
+        if (abort)
+        {
+            Abort();
+        }
+    }
+
+    /// <summary>asyncio's <c>_abort</c> followed by cancelling the parent task: every unfinished child in creation order, then
+    /// the body's pending await. Runs once.</summary>
+    private void Abort()
+    {
+        lock (_gate)
+        {
+            if (_aborting)
+            {
+                return;
+            }
+
+            _aborting = true;
+        }
+
+        _loop.CancelReportingCallbackErrors(() => _scope.CancelAll());
+        _loop.CancelReportingCallbackErrors(CancelBody);
+    }
+
+    private void CancelBody()
+    {
+        lock (_gate)
+        {
+            if (_bodyDone)
+            {
+                return;
+            }
+        }
+
+        try
+        {
+            LoopAware.CancelNow(_bodyCancellation);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The body ended and the group finished meanwhile (off a loop): nothing left to cancel.
+        }
+    }
+
+    /// <summary>The caller's token: the body's pending await first (as cancelling the owning task does), the children once the
+    /// body has ended (<see cref="OnBodyExited"/> checks the token too, so a body ending meanwhile is covered).</summary>
+    private void OnCallerCancelled()
+    {
+        bool bodyRunning;
+        lock (_gate)
+        {
+            if (_finished)
+            {
+                return;
+            }
+
+            bodyRunning = !_bodyDone;
+        }
+
+        if (bodyRunning)
+        {
+            _loop.CancelReportingCallbackErrors(CancelBody);
+        }
+        else
+        {
+            Abort();
+        }
+    }
+}
