@@ -220,7 +220,7 @@ public static partial class AsyncIO
     public static Task GatherAsync(IEnumerable<Func<CancellationToken, Task>> work, int? maxConcurrency = null, CancellationToken cancellationToken = default)
     {
         Func<CancellationToken, Task>[] children = CheckWork(work, maxConcurrency);
-        Func<CancellationToken, Task<bool>>[] wrapped = [.. children.Select(child => (Func<CancellationToken, Task<bool>>)(ct => WithoutResultAsync(child(ct) ?? throw new InvalidOperationException("A work delegate returned null instead of a task."))))];
+        Func<CancellationToken, Task<bool>>[] wrapped = [.. children.Select(child => (Func<CancellationToken, Task<bool>>)(ct => WithoutResultAsync(child(ct) ?? throw TaskOutcomes.NullTask("A work delegate"))))];
         return GatherOperation<bool>.GatherAsync(wrapped, returnExceptions: false, maxConcurrency ?? int.MaxValue, cancellationToken);
     }
 

@@ -159,7 +159,7 @@ internal sealed class GatherOperation<T>
         {
             child = _tasks is not null
                 ? _tasks[index]
-                : _work![index](_childSources![index]!.Token) ?? throw new InvalidOperationException($"The work delegate at index {index} returned null instead of a task.");
+                : _work![index](_childSources![index]!.Token) ?? throw TaskOutcomes.NullTask($"The work delegate at index {index}");
 
             // ConfigureAwait(LoopAware.OnLoop): stay on the loop, so the outcome is recorded in a loop callback.
             outcome = Outcome.FromResult(await child.ConfigureAwait(LoopAware.OnLoop));

@@ -80,7 +80,7 @@ internal sealed class ChildScope
         Task<T> child;
         try
         {
-            child = work(source.Token) ?? Task.FromException<T>(new InvalidOperationException($"The work delegate at index {index} returned null instead of a task."));
+            child = work(source.Token) ?? Task.FromException<T>(TaskOutcomes.NullTask($"The work delegate at index {index}"));
         }
 #pragma warning disable CA1031 // A synchronous throw is the child's failure, reported through its task like any other.
         catch (Exception failure)

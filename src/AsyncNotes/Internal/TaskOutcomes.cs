@@ -8,6 +8,10 @@ internal static class TaskOutcomes
     /// <summary>The one exception of a faulted task, or the aggregate when it has several.</summary>
     public static Exception Unwrap(AggregateException all) => all.InnerExceptions.Count == 1 ? all.InnerExceptions[0] : all;
 
+    /// <summary>The failure of a delegate that should have returned a task and returned null.</summary>
+    /// <param name="what">Which delegate, as the start of the message: "The work delegate at index 2".</param>
+    public static InvalidOperationException NullTask(string what) => new($"{what} returned null instead of a task.");
+
     /// <summary>The token a cancelled task was cancelled with.</summary>
     public static CancellationToken CanceledToken(Task canceled) => new TaskCanceledException(canceled).CancellationToken;
 

@@ -121,7 +121,7 @@ public sealed partial class TaskGroup
     {
         try
         {
-            return body(this) ?? Task.FromException(new InvalidOperationException("The TaskGroup body returned null instead of a task."));
+            return body(this) ?? Task.FromException(TaskOutcomes.NullTask("The TaskGroup body"));
         }
         catch (Exception failure)
         {

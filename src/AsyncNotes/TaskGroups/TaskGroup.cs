@@ -158,7 +158,7 @@ public sealed partial class TaskGroup
             async ct =>
             {
                 // ConfigureAwait(LoopAware.OnLoop): the child's code belongs to the loop.
-                await work(ct).ConfigureAwait(LoopAware.OnLoop);
+                await (work(ct) ?? throw TaskOutcomes.NullTask("The work delegate")).ConfigureAwait(LoopAware.OnLoop);
                 return true;
             },
             name,
@@ -214,7 +214,7 @@ public sealed partial class TaskGroup
 
     [SuppressMessage("Usage", "VSTHRD200:Use \"Async\" suffix for async methods", Justification = "Calls the user's delegate, which returns the task.")]
     private static Task<T> Invoke<T>(Func<CancellationToken, Task<T>> work, CancellationToken token) =>
-        work(token) ?? throw new InvalidOperationException("The work delegate returned null instead of a task.");
+        work(token) ?? throw TaskOutcomes.NullTask("The work delegate");
 
     private async Task<T> RunInSlotAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken token)
     {

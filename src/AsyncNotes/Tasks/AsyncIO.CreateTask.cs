@@ -41,7 +41,7 @@ public static partial class AsyncIO
         EventLoop? loop = EventLoop.Current;
         if (loop is null)
         {
-            return Task.Run(() => work(cancellationToken), cancellationToken);
+            return Task.Run(() => work(cancellationToken) ?? throw TaskOutcomes.NullTask("The work delegate"), cancellationToken);
         }
 
         var cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -51,7 +51,7 @@ public static partial class AsyncIO
         {
             EventLoop.SetCurrentTaskName(taskName);
             token.ThrowIfCancellationRequested();
-            return loop.NoteFailuresAsync(work(token), taskName);
+            return loop.NoteFailuresAsync(work(token) ?? throw TaskOutcomes.NullTask("The work delegate"), taskName);
         });
         loop.Register(task, taskName, cancellation);
         return task;
@@ -71,7 +71,7 @@ public static partial class AsyncIO
             async ct =>
             {
                 // ConfigureAwait(LoopAware.OnLoop): the task's code belongs to the loop.
-                await work(ct).ConfigureAwait(LoopAware.OnLoop);
+                await (work(ct) ?? throw TaskOutcomes.NullTask("The work delegate")).ConfigureAwait(LoopAware.OnLoop);
                 return true;
             },
             name,

@@ -207,6 +207,20 @@ public sealed class CreateTaskTests
     }
 
     [Fact]
+    public void CreateTask_WorkThatReturnsNull_FailsTheTaskWithAClearMessage()
+    {
+        TestLoop.RunVirtual(async () =>
+        {
+#pragma warning disable VSTHRD114 // the point of the test: a delegate that returns null
+            Task plain = AsyncIO.CreateTask(_ => (Task)null!);
+            Task<int> generic = AsyncIO.CreateTask(_ => (Task<int>)null!);
+#pragma warning restore VSTHRD114
+            (await plain.Awaiting(t => t).Should().ThrowAsync<InvalidOperationException>()).WithMessage("*returned null*");
+            (await generic.Awaiting(t => t).Should().ThrowAsync<InvalidOperationException>()).WithMessage("*returned null*");
+        });
+    }
+
+    [Fact]
     public void CreateTask_NullWork_ThrowsArgumentNullException()
     {
         Action generic = () => _ = AsyncIO.CreateTask((Func<CancellationToken, Task<int>>)null!);
