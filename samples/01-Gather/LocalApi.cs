@@ -9,8 +9,9 @@ using Microsoft.Extensions.Logging;
 namespace AsyncNotes.Samples.Gather;
 
 /// <summary>A stand-in for the notes' <c>https://api.example.com</c>: <c>GET /users/{id}</c> answers after 200 ms with a
-/// small JSON user. It listens on 127.0.0.1 only, on a free port, so the sample runs offline.</summary>
-public sealed class LocalApi : IAsyncDisposable
+/// small JSON user. It listens on 127.0.0.1 only, on a free port, so the sample runs offline. Internal: sample 03b compiles
+/// this same file into its own assembly.</summary>
+internal sealed class LocalApi : IAsyncDisposable
 {
     private readonly WebApplication _app;
 

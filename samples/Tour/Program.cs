@@ -1,5 +1,6 @@
 using AsyncNotes.Samples.CoreConcepts;
 using AsyncNotes.Samples.Gather;
+using AsyncNotes.Samples.TaskGroups;
 using AsyncNotes.Samples.Tasks;
 using AsyncNotes.Samples.WaitAndTimeouts;
 
@@ -11,6 +12,7 @@ using AsyncNotes.Samples.WaitAndTimeouts;
     ("01 Concurrent I/O with gather: asyncio.gather", GatherSample.Run),
     ("02 Tasks, fire and forget: asyncio.create_task", TasksSample.Run),
     ("03 gather vs wait: asyncio.wait, as_completed, wait_for, timeout, shield, staggered_race", WaitAndTimeoutsSample.Run),
+    ("03b TaskGroup: async with asyncio.TaskGroup(), structured concurrency", TaskGroupSample.Run),
 ];
 
 foreach ((string title, Action<TextWriter> run) in sections)

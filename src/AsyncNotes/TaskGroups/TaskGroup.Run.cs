@@ -158,9 +158,11 @@ public sealed partial class TaskGroup
             cancelRequested = _cancelRequested;
         }
 
-        if (bodyTask.IsFaulted)
+        if (bodyTask.IsFaulted && TaskOutcomes.Unwrap(bodyTask.Exception!) is var bodyError && !errors.Contains(bodyError, ReferenceEqualityComparer.Instance))
         {
-            errors.Add(TaskOutcomes.Unwrap(bodyTask.Exception!));
+            // A body that awaited a failing child rethrows that child's very exception, already collected: asyncio's body
+            // would have seen a cancellation instead (the group's done-callback runs before the body resumes). Once only.
+            errors.Add(bodyError);
         }
 
         if (errors.Count > 0)

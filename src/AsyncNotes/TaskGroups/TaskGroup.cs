@@ -138,7 +138,23 @@ public sealed partial class TaskGroup
         Task<T> child;
         try
         {
-            child = _scope.Start(token => Launch(work, childName, token), OnChildDone, childName, cancellationToken);
+            if (_slots is null)
+            {
+                child = _scope.Start(token => Launch(work, childName, slot: null, token), OnChildDone, childName, cancellationToken);
+            }
+            else
+            {
+                var slot = new SlotHold();
+                child = _scope.Start(
+                    token => Launch(work, childName, slot, token),
+                    (index, done) =>
+                    {
+                        OnChildDone(index, done);
+                        slot.ReleaseTo(_slots);
+                    },
+                    childName,
+                    cancellationToken);
+            }
         }
         catch (InvalidOperationException)
         {
@@ -200,13 +216,13 @@ public sealed partial class TaskGroup
         new("The TaskGroup has finished: every child has ended, so no new child can join it.");
 
     [SuppressMessage("Usage", "VSTHRD200:Use \"Async\" suffix for async methods", Justification = "Starts the child, like Task.Run.")]
-    private Task<T> Launch<T>(Func<CancellationToken, Task<T>> work, string name, CancellationToken token)
+    private Task<T> Launch<T>(Func<CancellationToken, Task<T>> work, string name, SlotHold? slot, CancellationToken token)
     {
         Task<T> Start()
         {
             EventLoop.SetCurrentTaskName(name);
             token.ThrowIfCancellationRequested();
-            return _slots is null ? Invoke(work, token) : RunInSlotAsync(work, token);
+            return slot is null ? Invoke(work, token) : RunInSlotAsync(work, slot, token);
         }
 
         return _loop is null ? Task.Run(Start, CancellationToken.None) : _loop.StartOnNextTurn(Start);
@@ -216,17 +232,29 @@ public sealed partial class TaskGroup
     private static Task<T> Invoke<T>(Func<CancellationToken, Task<T>> work, CancellationToken token) =>
         work(token) ?? throw TaskOutcomes.NullTask("The work delegate");
 
-    private async Task<T> RunInSlotAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken token)
+    /// <summary>Waits for a slot first. The slot is given back in the child's done-callback, after the group has dealt with
+    /// the child's outcome: a failure cancels the children waiting for slots before one of them could be handed this one.</summary>
+    private async Task<T> RunInSlotAsync<T>(Func<CancellationToken, Task<T>> work, SlotHold slot, CancellationToken token)
     {
         await _slots!.WaitAsync(token).ConfigureAwait(LoopAware.OnLoop);
-        try
+        slot.Held = true;
+        token.ThrowIfCancellationRequested(); // handed a slot, but cancelled meanwhile: never run
+        return await Invoke(work, token).ConfigureAwait(LoopAware.OnLoop);
+    }
+
+    /// <summary>Whether a child holds a slot of <see cref="TaskGroupOptions.MaxConcurrency"/> (it may have been cancelled while
+    /// it waited for one).</summary>
+    private sealed class SlotHold
+    {
+        public bool Held { get; set; }
+
+        public void ReleaseTo(FifoSlots slots)
         {
-            token.ThrowIfCancellationRequested(); // handed a slot, but cancelled meanwhile: give it back, never run
-            return await Invoke(work, token).ConfigureAwait(LoopAware.OnLoop);
-        }
-        finally
-        {
-            _slots.Release();
+            if (Held)
+            {
+                Held = false;
+                slots.Release();
+            }
         }
     }
 

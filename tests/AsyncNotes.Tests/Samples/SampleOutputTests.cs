@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using AsyncNotes.Samples.CoreConcepts;
 using AsyncNotes.Samples.Gather;
+using AsyncNotes.Samples.TaskGroups;
 using AsyncNotes.Samples.Tasks;
 using AsyncNotes.Samples.WaitAndTimeouts;
 
@@ -15,6 +16,7 @@ public sealed partial class SampleOutputTests
         { "01-Gather", GatherSample.Run },
         { "02-Tasks", TasksSample.Run },
         { "03-WaitAndTimeouts", WaitAndTimeoutsSample.Run },
+        { "03b-TaskGroup", TaskGroupSample.Run },
     };
 
     [Theory]

@@ -342,6 +342,27 @@ public sealed class TaskGroupTests
         });
     }
 
+    // TG-03: a body that awaits the failing child rethrows that child's exception; asyncio's body would see a cancellation
+    // instead, so the failure is collected once, not twice.
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void BodyAwaitsTheChildThatFails_TheFailureIsCollectedOnce(bool throughWhenAll)
+    {
+        var boom = new InvalidOperationException("boom");
+        RunVirtual(async () =>
+        {
+            Func<Task> act = () => TaskGroup.RunAsync(async tg =>
+            {
+                Task failing = tg.CreateTask(ct => FailAfterAsync(1, boom, ct));
+                Task<string> other = tg.CreateTask(ct => SleepThenReturnAsync("x", 5, ct));
+                await (throughWhenAll ? Task.WhenAll(failing, other) : failing);
+            });
+
+            (await act.Should().ThrowAsync<AggregateException>()).Which.InnerExceptions.Should().Equal(boom);
+        });
+    }
+
     // TG-09, TG-10
     [Fact]
     public void BodyThrowsSomethingElseWhileBeingCancelled_CollectedAfterTheChildrensFailures()

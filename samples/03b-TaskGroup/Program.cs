@@ -1,0 +1,3 @@
+using AsyncNotes.Samples.TaskGroups;
+
+TaskGroupSample.Run(Console.Out);
