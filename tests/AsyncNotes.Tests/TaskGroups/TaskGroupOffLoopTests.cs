@@ -1,0 +1,155 @@
+namespace AsyncNotes.Tests.TaskGroups;
+
+// Off a loop, a group works the same, its children on the thread pool. Synchronised on events (gates), never on delays.
+public sealed class TaskGroupOffLoopTests
+{
+    private static CancellationToken TestToken => TestContext.Current.CancellationToken;
+
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task ChildrenRunOnThePool_AndRunAsyncWaitsForEveryOne()
+    {
+        EventLoop.Current.Should().BeNull();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var seen = new System.Collections.Concurrent.ConcurrentBag<(bool OnPool, string? Name)>();
+        Task<int>? last = null;
+
+        Task group = TaskGroup.RunAsync(
+            tg =>
+            {
+                for (int i = 0; i < 3; i++)
+                {
+                    last = tg.CreateTask(
+                        async ct =>
+                        {
+                            seen.Add((Thread.CurrentThread.IsThreadPoolThread, AsyncIO.CurrentTaskName));
+                            await release.Task.WaitAsync(ct);
+                            return 1;
+                        },
+                        name: $"worker-{i}");
+                }
+
+                return Task.CompletedTask;
+            },
+            TestToken);
+
+        group.IsCompleted.Should().BeFalse("the children wait for the gate");
+        release.SetResult();
+        await group.WaitAsync(Patience, TestToken);
+        last!.IsCompletedSuccessfully.Should().BeTrue();
+        seen.Select(s => s.OnPool).Should().AllBeEquivalentTo(true);
+        seen.Select(s => s.Name).Should().BeEquivalentTo(["worker-0", "worker-1", "worker-2"]);
+    }
+
+    [Fact]
+    public async Task AChildFails_TheOthersAreCancelled_AndEveryFailureIsThrownTogether()
+    {
+        var failure = new InvalidOperationException("boom");
+        var cleanupFailure = new ArgumentException("cleanup");
+        var waiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        Func<Task> act = () => TaskGroup.RunAsync(
+            async tg =>
+            {
+                _ = tg.CreateTask(async ct =>
+                {
+                    try
+                    {
+                        waiting.SetResult();
+                        await Task.Delay(Timeout.Infinite, ct);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        throw cleanupFailure;
+                    }
+                });
+                await waiting.Task.WaitAsync(tg.CancellationToken);
+                _ = tg.CreateTask(_ => throw failure);
+                await Task.Delay(Timeout.Infinite, tg.CancellationToken);
+            },
+            TestToken);
+
+        AggregateException thrown = (await act.Should().ThrowAsync<AggregateException>()).Which;
+        thrown.InnerExceptions.Should().Equal(failure, cleanupFailure);
+    }
+
+    [Fact]
+    public async Task CallerCancels_ChildrenAreCancelled_AndRunAsyncThrowsCancellation()
+    {
+        using var caller = CancellationTokenSource.CreateLinkedTokenSource(TestToken);
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Task? child = null;
+
+        Task group = TaskGroup.RunAsync(
+            tg =>
+            {
+                child = tg.CreateTask(async ct =>
+                {
+                    started.SetResult();
+                    await Task.Delay(Timeout.Infinite, ct);
+                });
+                return Task.CompletedTask;
+            },
+            caller.Token);
+
+        await started.Task.WaitAsync(Patience, TestToken);
+        await caller.CancelAsync();
+        Func<Task> act = () => group.WaitAsync(Patience, TestToken);
+        (await act.Should().ThrowAsync<OperationCanceledException>()).Which.CancellationToken.Should().Be(caller.Token);
+        child!.IsCanceled.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task MaxConcurrency_NeverMoreThanTheLimitAtOnce()
+    {
+        int running = 0;
+        int peak = 0;
+        await TaskGroup.RunAsync(
+            tg =>
+            {
+                for (int i = 0; i < 50; i++)
+                {
+                    _ = tg.CreateTask(async ct =>
+                    {
+                        int now = Interlocked.Increment(ref running);
+                        int seen;
+                        while ((seen = Volatile.Read(ref peak)) < now && Interlocked.CompareExchange(ref peak, now, seen) != seen)
+                        {
+                        }
+
+                        await Task.Yield();
+                        Interlocked.Decrement(ref running);
+                    });
+                }
+
+                return Task.CompletedTask;
+            },
+            new TaskGroupOptions { MaxConcurrency = 3 },
+            TestToken).WaitAsync(Patience, TestToken);
+
+        peak.Should().BeInRange(1, 3);
+        running.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Cancel_EndsTheGroupWithoutAnError()
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Task? child = null;
+        await TaskGroup.RunAsync(
+            async tg =>
+            {
+                child = tg.CreateTask(async ct =>
+                {
+                    started.SetResult();
+                    await Task.Delay(Timeout.Infinite, ct);
+                });
+                await started.Task.WaitAsync(tg.CancellationToken);
+                tg.Cancel();
+            },
+            TestToken).WaitAsync(Patience, TestToken);
+
+        child!.IsCanceled.Should().BeTrue();
+    }
+}
