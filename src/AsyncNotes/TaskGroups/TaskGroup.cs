@@ -61,7 +61,7 @@ public sealed partial class TaskGroup
     private readonly CancellationTokenSource _bodyCancellation = new();
     private readonly CancellationToken _bodyToken;
     private readonly ChildScope _scope;
-    private readonly FifoSlots? _slots;
+    private readonly AsyncSemaphore? _slots;
     private readonly List<Exception> _errors = [];
     private bool _bodyDone;
     private bool _aborting;
@@ -76,7 +76,7 @@ public sealed partial class TaskGroup
         _callerToken = callerToken;
         _bodyToken = _bodyCancellation.Token;
         _scope = new ChildScope(_loop, nameof(TaskGroup));
-        _slots = options.MaxConcurrency is { } limit ? new FifoSlots(limit) : null;
+        _slots = options.MaxConcurrency is { } limit ? new AsyncSemaphore(limit) : null;
     }
 
     /// <summary>The body's token: cancelled when the group aborts (the first failure, <see cref="Cancel"/>) or the caller's
@@ -236,7 +236,7 @@ public sealed partial class TaskGroup
     /// the child's outcome: a failure cancels the children waiting for slots before one of them could be handed this one.</summary>
     private async Task<T> RunInSlotAsync<T>(Func<CancellationToken, Task<T>> work, SlotHold slot, CancellationToken token)
     {
-        await _slots!.WaitAsync(token).ConfigureAwait(LoopAware.OnLoop);
+        _ = await _slots!.AcquireAsync(token).ConfigureAwait(LoopAware.OnLoop); // released in the done-callback
         slot.Held = true;
         token.ThrowIfCancellationRequested(); // handed a slot, but cancelled meanwhile: never run
         return await Invoke(work, token).ConfigureAwait(LoopAware.OnLoop);
@@ -248,7 +248,7 @@ public sealed partial class TaskGroup
     {
         public bool Held { get; set; }
 
-        public void ReleaseTo(FifoSlots slots)
+        public void ReleaseTo(AsyncSemaphore slots)
         {
             if (Held)
             {

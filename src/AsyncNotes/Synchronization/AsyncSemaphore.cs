@@ -1,0 +1,184 @@
+namespace AsyncNotes;
+
+/// <summary>A counting semaphore with asyncio's rules: first come, first served, no barging, and a permit handed to a
+/// waiter that is then cancelled goes back.</summary>
+/// <remarks>
+/// <para>Maps asyncio's <c>Semaphore</c> and, with <c>bounded: true</c>, <c>BoundedSemaphore</c>. The Python lines it
+/// replaces:</para>
+/// <code>
+/// sem = asyncio.Semaphore(10)
+/// async with sem:
+///     await fetch(url)
+/// </code>
+/// <para>In C#: <c>using (await sem.AcquireAsync(ct)) { ... }</c>. The rules (asyncio 3.13's):</para>
+/// <list type="bullet">
+///   <item><see cref="AcquireAsync"/> takes a permit at once only when one is free and nobody waits for one (<see cref="IsLocked"/>
+///   is false); otherwise the caller waits at the back of the line.</item>
+///   <item><see cref="Release"/> hands the permit to the oldest waiter still waiting, so <see cref="CurrentCount"/> stays 0 and
+///   <see cref="IsLocked"/> stays true while someone waits: a task that releases and re-acquires at once queues behind the
+///   waiters (no barging). The woken waiter is scheduled on the loop, never run inside <see cref="Release"/>.</item>
+///   <item>A waiter cancelled before it was handed a permit leaves the line and takes nothing; one cancelled after it was
+///   handed a permit, before it resumed, gives the permit back to the next waiter and throws
+///   <see cref="OperationCanceledException"/>.</item>
+///   <item>A plain semaphore accepts more releases than acquires (its count grows); a bounded one throws
+///   <see cref="SemaphoreFullException"/> when a release would take the count above the initial value. As in asyncio, a
+///   permit handed to a woken waiter already counts as taken.</item>
+/// </list>
+/// <para>Against <see cref="SemaphoreSlim"/> (the BCL's, taught first with <see cref="SemaphoreSlimExtensions.AcquireAsync"/>):
+/// <c>SemaphoreSlim</c> promises no order among its waiters, serves synchronous waiters before asynchronous ones, and lets a
+/// new caller take a released permit ahead of a waiter whose continuation has not run yet. Use this type where the order
+/// matters (fairness, a test of interleavings); <c>SemaphoreSlim</c> where it does not. Thread-safe, on a loop or off it.</para>
+/// </remarks>
+public sealed class AsyncSemaphore
+{
+    private readonly object _gate = new();
+    private readonly WaiterQueue<bool> _waiters = new();
+    private readonly int _bound;
+    private readonly Task<AsyncReleaser> _acquired;
+    private int _value;
+    private int _woken; // handed a permit, not yet resumed: asyncio's done futures still in _waiters
+
+    /// <summary>Creates a semaphore with <paramref name="value"/> permits.</summary>
+    /// <param name="value">The initial number of permits; 0 makes every acquire wait for a release.</param>
+    /// <param name="bounded">Whether a release above <paramref name="value"/> throws (asyncio's <c>BoundedSemaphore</c>).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="value"/> is negative.</exception>
+    public AsyncSemaphore(int value = 1, bool bounded = false)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(value);
+        _value = value;
+        _bound = bounded ? value : int.MaxValue;
+        _acquired = Task.FromResult(new AsyncReleaser(this));
+    }
+
+    /// <summary>The permits free right now (asyncio's <c>_value</c>): a permit handed to a waiter no longer counts.</summary>
+    public int CurrentCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _value;
+            }
+        }
+    }
+
+    /// <summary>Whether an acquire would wait: no permit is free, or someone already waits or was handed one and has not
+    /// resumed yet (asyncio's <c>locked()</c>).</summary>
+    public bool IsLocked
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return IsLockedCore;
+            }
+        }
+    }
+
+    private bool IsLockedCore => _value == 0 || _waiters.Count > 0 || _woken > 0;
+
+    /// <summary>Takes a permit, waiting in line when none is free: asyncio's <c>await sem.acquire()</c>.</summary>
+    /// <remarks>
+    /// <para>Maps asyncio's <c>Semaphore.acquire</c>, the entry half of <c>async with sem:</c>. The Python line it replaces:</para>
+    /// <code>await sem.acquire()</code>
+    /// <para>A token that is already cancelled throws at once, even when a permit is free (the .NET convention; asyncio's
+    /// acquire of a free permit never suspends, so a pending cancellation would surface at the caller's next await).</para>
+    /// </remarks>
+    /// <param name="cancellationToken">Cancels this wait: the caller leaves the line without a permit.</param>
+    /// <returns>A releaser to dispose (with <c>using</c>) to give the permit back.</returns>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled before the caller held
+    /// the permit.</exception>
+    public Task<AsyncReleaser> AcquireAsync(CancellationToken cancellationToken = default)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<AsyncReleaser>(cancellationToken);
+        }
+
+        Task<bool> waiter;
+        lock (_gate)
+        {
+            if (!IsLockedCore)
+            {
+                _value--;
+                return _acquired;
+            }
+
+            waiter = _waiters.EnqueueAsync(cancellationToken: cancellationToken);
+        }
+
+        return WaitInLineAsync(waiter, cancellationToken);
+    }
+
+    /// <summary>Gives a permit back: to the oldest waiter still waiting, else to the free count. asyncio's
+    /// <c>sem.release()</c>.</summary>
+    /// <remarks>
+    /// <para>Maps asyncio's <c>Semaphore.release</c>. The Python line it replaces:</para>
+    /// <code>sem.release()</code>
+    /// <para>Any caller may release (the semaphore has no owner). The woken waiter runs later, scheduled on the loop.</para>
+    /// </remarks>
+    /// <exception cref="SemaphoreFullException">The semaphore is bounded and the count would go above its initial value
+    /// (asyncio's <c>ValueError</c>; <see cref="SemaphoreSlim"/> throws the same exception).</exception>
+    public void Release()
+    {
+        lock (_gate)
+        {
+            if (_value >= _bound)
+            {
+                throw new SemaphoreFullException("BoundedSemaphore released too many times.");
+            }
+
+            _value++;
+            WakeUpNext();
+        }
+    }
+
+    private async Task<AsyncReleaser> WaitInLineAsync(Task<bool> waiter, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ((Task)waiter).ConfigureAwait(LoopAware.OnLoop
+                ? ConfigureAwaitOptions.ContinueOnCapturedContext | ConfigureAwaitOptions.SuppressThrowing
+                : ConfigureAwaitOptions.SuppressThrowing);
+            if (waiter.IsCanceled)
+            {
+                throw new OperationCanceledException(cancellationToken); // left the line without a permit
+            }
+
+            lock (_gate)
+            {
+                _woken--;
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    _value++; // handed a permit, cancelled before resuming: it goes back
+                }
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            return new AsyncReleaser(this);
+        }
+        finally
+        {
+            // New waiters may have queued behind while this one waited: wake as many as there are free permits.
+            lock (_gate)
+            {
+                while (_value > 0 && WakeUpNext())
+                {
+                }
+            }
+        }
+    }
+
+    /// <summary>Hands a permit to the oldest waiter still waiting. Under <see cref="_gate"/>.</summary>
+    private bool WakeUpNext()
+    {
+        if (!_waiters.TryWakeOne(true))
+        {
+            return false;
+        }
+
+        _value--;
+        _woken++;
+        return true;
+    }
+}
