@@ -421,4 +421,43 @@ public sealed class SynchronizationTraceTests
             "t=2.000 W: CancelledError, lock held again (locked=True)",
             "t=2.000 main: W ended cancelled=True, locked=False");
     }
+
+    // 58_barrier_three_parties (BR-02, BR-03)
+    [Fact]
+    public void Trace58_BarrierTripsOnTheLastArrival_WhichReturnsFirst_ThenRefills()
+    {
+        var log = new EventLog();
+        RunVirtual(async () =>
+        {
+            var b = new AsyncBarrier(3);
+            async Task PartyAsync(string name, double[] arrivals, CancellationToken ct)
+            {
+                for (int r = 1; r <= arrivals.Length; r++)
+                {
+                    await AsyncIO.SleepAsync(Seconds(arrivals[r - 1]) - Current.Elapsed, ct);
+                    Log(log, $"{name}: round {r} arrives (n_waiting={b.WaitingCount})");
+                    int idx = await b.WaitAsync(ct);
+                    Log(log, $"{name}: round {r} passed, index {idx}");
+                }
+            }
+
+            await GatherAsync(ct => PartyAsync("P1", [1, 4.5], ct), ct => PartyAsync("P2", [2, 4], ct), ct => PartyAsync("P3", [3, 5], ct));
+            Log(log, $"done: parties={b.Parties} n_waiting={b.WaitingCount} broken={Py(b.IsBroken)}");
+        });
+
+        log.Entries.Should().Equal(
+            "t=1.000 P1: round 1 arrives (n_waiting=0)",
+            "t=2.000 P2: round 1 arrives (n_waiting=1)",
+            "t=3.000 P3: round 1 arrives (n_waiting=2)",
+            "t=3.000 P3: round 1 passed, index 2",
+            "t=3.000 P1: round 1 passed, index 0",
+            "t=3.000 P2: round 1 passed, index 1",
+            "t=4.000 P2: round 2 arrives (n_waiting=0)",
+            "t=4.500 P1: round 2 arrives (n_waiting=1)",
+            "t=5.000 P3: round 2 arrives (n_waiting=2)",
+            "t=5.000 P3: round 2 passed, index 2",
+            "t=5.000 P2: round 2 passed, index 0",
+            "t=5.000 P1: round 2 passed, index 1",
+            "t=5.000 done: parties=3 n_waiting=0 broken=False");
+    }
 }
