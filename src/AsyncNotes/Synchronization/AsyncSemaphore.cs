@@ -25,9 +25,11 @@ namespace AsyncNotes;
 ///   permit handed to a woken waiter already counts as taken.</item>
 /// </list>
 /// <para>Against <see cref="SemaphoreSlim"/> (the BCL's, taught first with <see cref="SemaphoreSlimExtensions.AcquireAsync"/>):
-/// <c>SemaphoreSlim</c> promises no order among its waiters, serves synchronous waiters before asynchronous ones, and lets a
-/// new caller take a released permit ahead of a waiter whose continuation has not run yet. Use this type where the order
-/// matters (fairness, a test of interleavings); <c>SemaphoreSlim</c> where it does not. Thread-safe, on a loop or off it.</para>
+/// <c>SemaphoreSlim</c> documents no order among its waiters. On .NET 10 (found by this project's tests) it serves its
+/// asynchronous waiters first come, first served and hands a released permit straight over, but it serves blocked
+/// synchronous <c>Wait</c> callers first, and a waiter cancelled just after it was handed a permit keeps it and succeeds
+/// (asyncio gives the permit back and raises). Use this type where those rules matter, or to write down the order you rely
+/// on; <c>SemaphoreSlim</c> where they do not. Thread-safe, on a loop or off it.</para>
 /// </remarks>
 public sealed class AsyncSemaphore
 {
