@@ -19,11 +19,10 @@ namespace AsyncNotes;
 internal sealed class ChildScope
 {
     private readonly object _gate = new();
-    private readonly List<CancellationTokenSource?> _children = [];
-    private readonly List<string?> _names = [];
+    private readonly LinkedList<Child> _children = []; // unfinished, in start order; a finished child leaves at once
     private readonly LoopFuture<bool> _allDone;
     private readonly CancellationTokenSource _shutdown = new();
-    private int _running;
+    private int _started;
     private bool _closed;
     private bool _cancelled;
 
@@ -57,18 +56,17 @@ internal sealed class ChildScope
         int index;
         bool cancelNow;
         CancellationTokenSource source;
+        LinkedListNode<Child> node;
         lock (_gate)
         {
-            if (_closed && _running == 0)
+            if (_closed && _children.Count == 0)
             {
                 throw new InvalidOperationException($"The {_kind} has finished: every child has ended, so no new child can join it.");
             }
 
             source = link.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(link) : new CancellationTokenSource();
-            index = _children.Count;
-            _children.Add(source);
-            _names.Add(name);
-            _running++;
+            index = _started++;
+            node = _children.AddLast(new Child(index, source, name));
             cancelNow = _cancelled;
         }
 
@@ -89,7 +87,7 @@ internal sealed class ChildScope
             child = TaskOutcomes.FromThrow<T>(failure);
         }
 
-        _ = TaskObserver.Watch(child, Loop, static (t, s) => ((ChildDone<T>)s!).Run((Task<T>)t), new ChildDone<T>(this, index, onDone));
+        _ = TaskObserver.Watch(child, Loop, static (t, s) => ((ChildDone<T>)s!).Run((Task<T>)t), new ChildDone<T>(this, node, onDone));
         return child;
     }
 
@@ -98,16 +96,7 @@ internal sealed class ChildScope
     {
         lock (_gate)
         {
-            List<string> running = [];
-            for (int i = 0; i < _children.Count; i++)
-            {
-                if (_children[i] is not null && _names[i] is { } name)
-                {
-                    running.Add(name);
-                }
-            }
-
-            return running;
+            return [.. _children.Where(c => c.Name is not null).Select(c => c.Name!)];
         }
     }
 
@@ -126,26 +115,21 @@ internal sealed class ChildScope
     /// callbacks are thrown together. No child starts uncancelled afterwards.</summary>
     public void CancelAll(int except = -1)
     {
-        CancellationTokenSource?[] children;
+        Child[] children;
         lock (_gate)
         {
             _cancelled = true;
             children = [.. _children];
         }
 
-        if (except >= 0)
-        {
-            children[except] = null;
-        }
-
         List<Exception>? callbackErrors = null;
-        foreach (CancellationTokenSource? child in children)
+        foreach (Child child in children)
         {
             try
             {
-                if (child is not null)
+                if (child.Index != except)
                 {
-                    LoopAware.CancelNow(child);
+                    LoopAware.CancelNow(child.Source);
                 }
             }
             catch (AggregateException error)
@@ -165,18 +149,14 @@ internal sealed class ChildScope
         }
     }
 
-    private void OnChildDone(int index)
+    private void OnChildDone(LinkedListNode<Child> node)
     {
-        CancellationTokenSource? source;
         lock (_gate)
         {
-            source = _children[index];
-            _children[index] = null;
-            _names[index] = null;
-            _running--;
+            _children.Remove(node);
         }
 
-        source?.Dispose();
+        node.Value.Source.Dispose();
         CheckAllDone();
     }
 
@@ -184,7 +164,7 @@ internal sealed class ChildScope
     {
         lock (_gate)
         {
-            if (!_closed || _running > 0)
+            if (!_closed || _children.Count > 0)
             {
                 return;
             }
@@ -196,17 +176,19 @@ internal sealed class ChildScope
         }
     }
 
-    private sealed class ChildDone<T>(ChildScope scope, int index, Action<int, Task<T>> onDone)
+    private sealed record Child(int Index, CancellationTokenSource Source, string? Name);
+
+    private sealed class ChildDone<T>(ChildScope scope, LinkedListNode<Child> node, Action<int, Task<T>> onDone)
     {
         public void Run(Task<T> child)
         {
             try
             {
-                onDone(index, child);
+                onDone(node.Value.Index, child);
             }
             finally
             {
-                scope.OnChildDone(index);
+                scope.OnChildDone(node);
             }
         }
     }
