@@ -21,6 +21,7 @@ public sealed partial class EventLoop
                 SetCurrentTaskName("main");
                 return main();
             });
+            _ = TakeTaskName(); // main is asyncio's Task-1: the first task it creates is Task-2
             Register(mainTask, "main", cancellation: null);
 
             // asyncio.run stops through a done-callback of main: one callback after main finishes, so what main scheduled in

@@ -10,15 +10,17 @@ public sealed partial class EventLoop
     private readonly Dictionary<Task, KnownTask> _tasks = [];
     private List<(Exception Failure, string Name)>? _knownFailures;
     private long _taskSequence;
+    private long _nameSequence;
 
     private sealed record KnownTask(string Name, long Sequence, CancellationTokenSource? Cancellation);
 
-    /// <summary>The next default task name, as asyncio's <c>Task-1</c>, <c>Task-2</c>, ...</summary>
-    internal string NextTaskName()
+    /// <summary>Takes the next default task name, as asyncio's <c>Task-1</c>, <c>Task-2</c>, ...: only unnamed tasks use up
+    /// a number, and each number is taken once, whichever thread asks.</summary>
+    internal string TakeTaskName()
     {
         lock (_gate)
         {
-            return $"Task-{_taskSequence + 1}";
+            return $"Task-{++_nameSequence}";
         }
     }
 
@@ -72,6 +74,15 @@ public sealed partial class EventLoop
             catch (ObjectDisposedException)
             {
                 // The task finished (and released its source) between the snapshot and here: nothing left to cancel.
+            }
+            catch (AggregateException callbackErrors)
+            {
+                // A token callback threw: reported, and every other task is still cancelled and awaited.
+                foreach (Exception error in callbackErrors.Flatten().InnerExceptions)
+                {
+                    ReportException(new EventLoopExceptionContext(
+                        $"A cancellation callback of task '{known.Name}' threw at the end of the run.", error, known.Name));
+                }
             }
         }
 

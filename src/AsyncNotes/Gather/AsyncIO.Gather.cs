@@ -112,7 +112,7 @@ public static partial class AsyncIO
     ///   <item>A token already cancelled at the call: no delegate runs and the gather is cancelled.</item>
     ///   <item>A delegate that throws instead of returning a task counts as that child failing (or being cancelled, for an
     ///   <see cref="OperationCanceledException"/>), as in an async method.</item>
-    ///   <item>On a loop the children are one task the loop knows of (named <c>(GatherAsync)</c> in a deadlock report);
+    ///   <item>On a loop the children are one task the loop knows of (named <c>GatherAsync</c> in a deadlock report);
     ///   if the run ends while some still run, they are cancelled and awaited, as <c>asyncio.run</c> does.</item>
     /// </list>
     /// </remarks>

@@ -92,7 +92,7 @@ internal sealed class GatherOperation<T>
         if (_allChildrenDone is not null && _loop is not null)
         {
             // The loop cancels _children if the run ends while children still run, and disposes it when they have all finished.
-            _loop.Register(_allChildrenDone.Task, $"{_loop.NextTaskName()} (GatherAsync)", _children);
+            _loop.Register(_allChildrenDone.Task, "GatherAsync", _children);
         }
 
         if (_cancellationToken.CanBeCanceled)

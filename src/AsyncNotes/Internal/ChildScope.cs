@@ -28,14 +28,27 @@ internal sealed class ChildScope
 
     private readonly string _kind;
 
-    public ChildScope(EventLoop? loop, string kind)
+    /// <summary>Creates a scope; on a loop it is registered under <paramref name="kind"/>.</summary>
+    /// <param name="loop">The loop, or null off any loop.</param>
+    /// <param name="kind">The owner's name, shown in a deadlock report.</param>
+    /// <param name="onShutdown">What the end of the loop's run does to the scope: <see cref="CancelAll"/> by default; an
+    /// owner with more to cancel (a TaskGroup's body) passes its own abort, and registers its own task
+    /// (<see cref="RegisterOwner"/>) so that the run waits for the owner, not only for the children.</param>
+    public ChildScope(EventLoop? loop, string kind, Action? onShutdown = null)
     {
         Loop = loop;
         _kind = kind;
         _allDone = new LoopFuture<bool>(loop);
-        _shutdown.Token.UnsafeRegister(static s => ((ChildScope)s!).CancelAll(), this);
-        loop?.Register(_allDone.Task, $"{loop.NextTaskName()} ({kind})", _shutdown);
+        _shutdown.Token.UnsafeRegister(static s => ((Action)s!)(), onShutdown ?? (() => CancelAll()));
+        if (onShutdown is null)
+        {
+            loop?.Register(_allDone.Task, kind, _shutdown);
+        }
     }
+
+    /// <summary>Makes <paramref name="owner"/> the task the loop knows for this scope: named in a deadlock report, and, if
+    /// still pending when the run ends, aborted through the scope's shutdown and awaited.</summary>
+    public void RegisterOwner(Task owner) => Loop?.Register(owner, _kind, _shutdown);
 
     public EventLoop? Loop { get; }
 

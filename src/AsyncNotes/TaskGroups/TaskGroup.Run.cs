@@ -45,7 +45,7 @@ public sealed partial class TaskGroup
         ArgumentNullException.ThrowIfNull(options);
         return cancellationToken.IsCancellationRequested
             ? Task.FromCanceled(cancellationToken)
-            : new TaskGroup(options, cancellationToken).RunCoreAsync<bool>(body, valueRequired: false);
+            : new TaskGroup(options, cancellationToken).Start<bool>(body, valueRequired: false);
     }
 
     /// <summary>Runs <paramref name="body"/> with a new group, waits for every child, and returns the body's value.</summary>
@@ -84,7 +84,17 @@ public sealed partial class TaskGroup
         ArgumentNullException.ThrowIfNull(options);
         return cancellationToken.IsCancellationRequested
             ? Task.FromCanceled<T>(cancellationToken)
-            : new TaskGroup(options, cancellationToken).RunCoreAsync<T>(body, valueRequired: true);
+            : new TaskGroup(options, cancellationToken).Start<T>(body, valueRequired: true);
+    }
+
+    /// <summary>Runs the group, known to the loop as one task: a deadlock report names it, and a run that ends while it is
+    /// pending aborts it and waits for it.</summary>
+    [SuppressMessage("Usage", "VSTHRD200:Use \"Async\" suffix for async methods", Justification = "Starts the group's task.")]
+    private Task<T> Start<T>(Func<TaskGroup, Task> body, bool valueRequired)
+    {
+        Task<T> group = RunCoreAsync<T>(body, valueRequired);
+        _scope.RegisterOwner(group);
+        return group;
     }
 
     /// <summary>asyncio's <c>__aenter__</c>, the block, and <c>__aexit__</c>.</summary>
@@ -102,7 +112,6 @@ public sealed partial class TaskGroup
             OnBodyExited(bodyTask);
             _scope.Close();
             await _scope.AllDone.ConfigureAwait(LoopAware.OnLoop);
-            registration.Unregister();
             T nothing = Finish<T>(bodyTask, valueRequired);
             return valueRequired && bodyTask.IsCompletedSuccessfully
                 ? await ((Task<T>)bodyTask).ConfigureAwait(false) // complete: returns at once
@@ -110,7 +119,9 @@ public sealed partial class TaskGroup
         }
         finally
         {
-            registration.Unregister();
+            // Waits for a callback of the caller's token that is running right now (off a loop), so that nothing touches the
+            // body's source once it is disposed.
+            await registration.DisposeAsync().ConfigureAwait(LoopAware.OnLoop);
             _bodyCancellation.Dispose();
         }
     }
@@ -132,16 +143,19 @@ public sealed partial class TaskGroup
     /// <summary>The body has ended: a failure or cancellation of it, or a cancellation of the caller's, aborts the group.</summary>
     private void OnBodyExited(Task bodyTask)
     {
-        bool abort;
+        string? abort;
         lock (_gate)
         {
             _bodyDone = true;
-            abort = !bodyTask.IsCompletedSuccessfully || _callerToken.IsCancellationRequested;
+            abort = bodyTask.IsFaulted ? "the body failed"
+                : bodyTask.IsCanceled ? "the body was cancelled"
+                : _callerToken.IsCancellationRequested ? "the caller's token was cancelled"
+                : null;
         }
 
-        if (abort)
+        if (abort is not null)
         {
-            Abort();
+            Abort(abort);
         }
     }
 
@@ -158,11 +172,15 @@ public sealed partial class TaskGroup
             cancelRequested = _cancelRequested;
         }
 
-        if (bodyTask.IsFaulted && TaskOutcomes.Unwrap(bodyTask.Exception!) is var bodyError && !errors.Contains(bodyError, ReferenceEqualityComparer.Instance))
+        // A body that awaited a failing child (or Task.WhenAll of children) rethrows their very exceptions, already collected:
+        // asyncio's body would have seen a cancellation instead (the group's done-callback runs before the body resumes).
+        // Each failure once.
+        foreach (Exception bodyError in bodyTask.Exception?.InnerExceptions ?? [])
         {
-            // A body that awaited a failing child rethrows that child's very exception, already collected: asyncio's body
-            // would have seen a cancellation instead (the group's done-callback runs before the body resumes). Once only.
-            errors.Add(bodyError);
+            if (!errors.Contains(bodyError, ReferenceEqualityComparer.Instance))
+            {
+                errors.Add(bodyError);
+            }
         }
 
         if (errors.Count > 0)

@@ -32,6 +32,11 @@ namespace AsyncNotes;
 ///   <see cref="AggregateException"/> stays nested.</item>
 ///   <item>A child that ends cancelled (its own token, or an <see cref="OperationCanceledException"/> it threw) is not a
 ///   failure.</item>
+///   <item>An exception thrown by a token callback while the group cancels (a child's <c>Register</c>) is collected with
+///   the failures; the cancelling always reaches every child and the body. A cancellation asked for from another thread
+///   (the caller's token, <see cref="Cancel"/>) runs on the group's loop.</item>
+///   <item>If the loop's run ends while the group is still running (<c>main</c> returned without awaiting it), the group
+///   aborts like on a failure: children and body are cancelled and awaited.</item>
 ///   <item>The caller's token cancels the body's pending await first, as cancelling the task that owns an <c>async with</c>
 ///   block does; once the body has ended, the children are cancelled. If children then fail while being cancelled, their
 ///   errors win (<see cref="AggregateException"/>); otherwise <c>RunAsync</c> throws <see cref="OperationCanceledException"/>.
@@ -67,6 +72,7 @@ public sealed partial class TaskGroup
     private bool _aborting;
     private bool _cancelRequested;
     private bool _finished;
+    private string? _abortReason;
     private int _offLoopChildren;
 
     private TaskGroup(TaskGroupOptions options, CancellationToken callerToken)
@@ -75,7 +81,7 @@ public sealed partial class TaskGroup
         _options = options;
         _callerToken = callerToken;
         _bodyToken = _bodyCancellation.Token;
-        _scope = new ChildScope(_loop, nameof(TaskGroup));
+        _scope = new ChildScope(_loop, nameof(TaskGroup), () => Abort("the event loop's run has ended"));
         _slots = options.MaxConcurrency is { } limit ? new AsyncSemaphore(limit) : null;
     }
 
@@ -128,13 +134,11 @@ public sealed partial class TaskGroup
 
             if (_aborting)
             {
-                throw new InvalidOperationException(_cancelRequested
-                    ? "The TaskGroup has been cancelled (TaskGroup.Cancel): it accepts no new children."
-                    : "The TaskGroup is shutting down after a failure: it accepts no new children.");
+                throw new InvalidOperationException($"The TaskGroup is shutting down ({_abortReason}): it accepts no new children.");
             }
         }
 
-        string childName = name ?? _loop?.NextTaskName() ?? $"child-{Interlocked.Increment(ref _offLoopChildren)}";
+        string childName = name ?? _loop?.TakeTaskName() ?? $"child-{Interlocked.Increment(ref _offLoopChildren)}";
         Task<T> child;
         try
         {
@@ -193,7 +197,9 @@ public sealed partial class TaskGroup
     ///   since it has no value to return.</item>
     ///   <item>Failures that happen anyway (a child whose cleanup throws) are still thrown as an
     ///   <see cref="AggregateException"/>.</item>
-    ///   <item>Idempotent, and a no-op once the group has finished.</item>
+    ///   <item>A body that then ends cancelled, by this or by a token of its own, is not an error.</item>
+    ///   <item>Idempotent, and a no-op once the group has finished. Called from another thread, the cancelling itself runs on
+    ///   the group's loop.</item>
     /// </list>
     /// <para>Unlike <see cref="CancellationTokenSource.Cancel()"/> on a linked source, it is not an error for the group.</para>
     /// </remarks>
@@ -209,7 +215,7 @@ public sealed partial class TaskGroup
             _cancelRequested = true;
         }
 
-        Abort();
+        Abort("TaskGroup.Cancel was called");
     }
 
     private static InvalidOperationException Finished() =>
@@ -258,10 +264,12 @@ public sealed partial class TaskGroup
         }
     }
 
-    /// <summary>asyncio's <c>_on_task_done</c>: a done-callback, scheduled on the loop when the child ends.</summary>
+    /// <summary>asyncio's <c>_on_task_done</c>: a done-callback, scheduled on the loop when the child ends. A child that ended
+    /// with nothing but <see cref="OperationCanceledException"/>s, however it got there (cancelled, or faulted with one), is a
+    /// cancellation, not a failure.</summary>
     private void OnChildDone<T>(int index, Task<T> child)
     {
-        if (!child.IsFaulted)
+        if (!child.IsFaulted || child.Exception!.InnerExceptions.All(e => e is OperationCanceledException))
         {
             return;
         }
@@ -275,13 +283,14 @@ public sealed partial class TaskGroup
 
         if (abort)
         {
-            Abort();
+            Abort("a child failed");
         }
     }
 
     /// <summary>asyncio's <c>_abort</c> followed by cancelling the parent task: every unfinished child in creation order, then
-    /// the body's pending await. Runs once.</summary>
-    private void Abort()
+    /// the body's pending await. Runs once, on the loop (posted there when asked from another thread, so that the children's
+    /// token callbacks run on the loop).</summary>
+    private void Abort(string reason)
     {
         lock (_gate)
         {
@@ -291,10 +300,47 @@ public sealed partial class TaskGroup
             }
 
             _aborting = true;
+            _abortReason = reason;
         }
 
-        _loop.CancelReportingCallbackErrors(() => _scope.CancelAll());
-        _loop.CancelReportingCallbackErrors(CancelBody);
+        OnLoop(static g => g.CancelChildrenThenBody());
+    }
+
+    private void CancelChildrenThenBody()
+    {
+        List<Exception>? callbackErrors = null;
+        try
+        {
+            _scope.CancelAll();
+        }
+        catch (AggregateException errors)
+        {
+            (callbackErrors ??= []).AddRange(errors.Flatten().InnerExceptions);
+        }
+
+        try
+        {
+            CancelBody();
+        }
+        catch (AggregateException errors)
+        {
+            (callbackErrors ??= []).AddRange(errors.Flatten().InnerExceptions);
+        }
+
+        CollectCallbackErrors(callbackErrors);
+    }
+
+    /// <summary>Errors thrown by token callbacks while the group cancels are failures of the group: collected with the rest
+    /// (never thrown into whoever triggered the cancellation).</summary>
+    private void CollectCallbackErrors(List<Exception>? callbackErrors)
+    {
+        if (callbackErrors is not null)
+        {
+            lock (_gate)
+            {
+                _errors.AddRange(callbackErrors);
+            }
+        }
     }
 
     private void CancelBody()
@@ -334,11 +380,30 @@ public sealed partial class TaskGroup
 
         if (bodyRunning)
         {
-            _loop.CancelReportingCallbackErrors(CancelBody);
+            OnLoop(static g =>
+            {
+                try
+                {
+                    g.CancelBody();
+                }
+                catch (AggregateException errors)
+                {
+                    g.CollectCallbackErrors([.. errors.Flatten().InnerExceptions]);
+                }
+            });
         }
         else
         {
-            Abort();
+            Abort("the caller's token was cancelled");
+        }
+    }
+
+    /// <summary>Runs <paramref name="action"/> now if on the group's loop (or off any loop), else posts it to the loop.</summary>
+    private void OnLoop(Action<TaskGroup> action)
+    {
+        if (_loop is null || _loop.IsOnLoopThread || !_loop.TryPost(static s => ((Action)s!)(), () => action(this)))
+        {
+            action(this);
         }
     }
 }

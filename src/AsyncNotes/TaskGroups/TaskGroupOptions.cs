@@ -18,7 +18,9 @@ public sealed class TaskGroupOptions
     /// <summary>At most this many children run at once; the others wait for a slot, first come, first served, and a child
     /// cancelled while it waits never runs. <see langword="null"/> (the default) for no limit.</summary>
     /// <remarks>Unlike <c>Parallel.ForEachAsync</c>'s <c>MaxDegreeOfParallelism</c>, children can be added at any time (by the
-    /// body or by other children), and each keeps its own task, name and token.</remarks>
+    /// body or by other children), and each keeps its own task, name and token. A child that awaits a child it created holds
+    /// its slot while it waits: once every slot is held that way, nothing can run (on a virtual loop, a deadlock report
+    /// names them).</remarks>
     /// <exception cref="ArgumentOutOfRangeException">Set to less than 1.</exception>
     public int? MaxConcurrency
     {

@@ -46,7 +46,7 @@ public static partial class AsyncIO
 
         var cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         CancellationToken token = cancellation.Token;
-        string taskName = name ?? loop.NextTaskName();
+        string taskName = name ?? loop.TakeTaskName();
         Task<T> task = loop.StartOnNextTurn(() =>
         {
             EventLoop.SetCurrentTaskName(taskName);

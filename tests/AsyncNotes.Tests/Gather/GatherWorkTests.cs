@@ -274,7 +274,7 @@ public sealed class GatherWorkTests
 
         Action act = () => TestLoop.RunVirtual(() => AsyncIO.GatherAsync([_ => never.Task]));
 
-        act.Should().Throw<EventLoopDeadlockException>().Which.WaitingTasks.Should().Equal("main", "Task-2 (GatherAsync)");
+        act.Should().Throw<EventLoopDeadlockException>().Which.WaitingTasks.Should().Equal("main", "GatherAsync");
     }
 
     // maxConcurrency: never more than N at once; the next starts, in input order, when one finishes.
