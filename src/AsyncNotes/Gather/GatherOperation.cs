@@ -11,7 +11,6 @@ namespace AsyncNotes;
 /// and never reaches <see cref="TaskScheduler.UnobservedTaskException"/>.</para>
 /// </remarks>
 /// <typeparam name="T">The children's result type.</typeparam>
-[SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "The children's source is disposed when the last child finishes (by the loop that tracks it, or here off a loop); the operation has no owner that could dispose it earlier.")]
 internal sealed class GatherOperation<T>
 {
     private readonly object _gate = new();
@@ -24,15 +23,10 @@ internal sealed class GatherOperation<T>
     private readonly Outcome<T>[] _outcomes;
     private readonly LoopFuture<Outcome<T>[]> _source;
 
-    // Delegate forms only. Each child has a token source of its own, so that a cancellation reaches the children in input
-    // order (one shared source would run their callbacks last registered, first run). _children stands for them all: the
-    // caller's cancellation and the loop's end of run cancel it, and its one callback cancels each unfinished child in
-    // order. _allChildrenDone completes when every child that was started has finished; the loop tracks it, so a deadlock
-    // report names it and the end of the run cancels _children. The per-child sources have no timer and no link, so they
-    // hold nothing that needs disposing.
-    private readonly CancellationTokenSource? _children;
-    private readonly CancellationTokenSource?[]? _childSources;
-    private readonly LoopFuture<bool>? _allChildrenDone;
+    // Delegate forms only: the children live in a ChildScope (a token each, cancelled in input order, AllDone once every
+    // started child has finished). The loop knows the scope as "GatherAsync": a deadlock report names it, and the end of
+    // the run cancels the gather (OnChildrenCancelled) and waits for its children.
+    private readonly ChildScope? _scope;
 
     private CancellationTokenRegistration _registration;
     private int _next;
@@ -55,9 +49,7 @@ internal sealed class GatherOperation<T>
         _source = new LoopFuture<Outcome<T>[]>(_loop);
         if (work is not null)
         {
-            _children = new CancellationTokenSource();
-            _childSources = new CancellationTokenSource?[work.Length];
-            _allChildrenDone = new LoopFuture<bool>(_loop);
+            _scope = new ChildScope(_loop, "GatherAsync", () => _loop.CancelReportingCallbackErrors(OnChildrenCancelled));
         }
     }
 
@@ -78,21 +70,20 @@ internal sealed class GatherOperation<T>
     {
         if (_cancellationToken.IsCancellationRequested)
         {
-            _children?.Dispose();
+            _scope?.Close();
             return Task.FromCanceled<Outcome<T>[]>(_cancellationToken);
         }
 
         if (Count == 0)
         {
-            _children?.Dispose();
+            _scope?.Close();
             return Task.FromResult(Array.Empty<Outcome<T>>());
         }
 
-        _children?.Token.UnsafeRegister(static state => ((GatherOperation<T>)state!).OnChildrenCancelled(), this);
-        if (_allChildrenDone is not null && _loop is not null)
+        if (_scope is not null)
         {
-            // The loop cancels _children if the run ends while children still run, and disposes it when they have all finished.
-            _loop.Register(_allChildrenDone.Task, "GatherAsync", _children);
+            _scope.RegisterOwner(_scope.AllDone);
+            _ = TaskObserver.Watch(_scope.AllDone, null, static (_, s) => ((GatherOperation<T>)s!)._registration.Unregister(), this);
         }
 
         if (_cancellationToken.CanBeCanceled)
@@ -138,42 +129,44 @@ internal sealed class GatherOperation<T>
                 }
 
                 index = _next++;
-                if (_childSources is not null)
-                {
-                    _childSources[index] = new CancellationTokenSource();
-                }
             }
 
-            _ = RunChildAsync(index);
+            if (_scope is null)
+            {
+                _ = RunChildAsync(index);
+            }
+            else
+            {
+                _ = _scope.Start(_work![index], (i, child) => _ = RecordAsync(i, child));
+            }
         }
 
         CheckAllChildrenDone();
     }
 
+    /// <summary>A hot task's observer: awaits it with the context captured, so on a loop the outcome is recorded in a loop
+    /// callback.</summary>
+    private async Task RunChildAsync(int index) => OnChildDone(index, await OutcomeOfAsync(_tasks![index]).ConfigureAwait(LoopAware.OnLoop));
+
+    /// <summary>An owned child's done-callback (already on the loop): records the outcome of the finished task.</summary>
+    private async Task RecordAsync(int index, Task<T> child) => OnChildDone(index, await OutcomeOfAsync(child).ConfigureAwait(LoopAware.OnLoop));
+
     [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "Every child outcome, whatever the exception, is recorded; that is what observes the child.")]
-    private async Task RunChildAsync(int index)
+    private static async Task<Outcome<T>> OutcomeOfAsync(Task<T> child)
     {
-        Outcome<T> outcome;
-        Task<T>? child = null;
         try
         {
-            child = _tasks is not null
-                ? _tasks[index]
-                : _work![index](_childSources![index]!.Token) ?? throw TaskOutcomes.NullTask($"The work delegate at index {index}");
-
-            // ConfigureAwait(LoopAware.OnLoop): stay on the loop, so the outcome is recorded in a loop callback.
-            outcome = Outcome.FromResult(await child.ConfigureAwait(LoopAware.OnLoop));
+            // ConfigureAwait(LoopAware.OnLoop): stay on the loop. A finished child (an owned one's) returns at once.
+            return Outcome.FromResult(await child.ConfigureAwait(LoopAware.OnLoop));
         }
-        catch (OperationCanceledException cancelled) when (child is null || child.IsCanceled)
+        catch (OperationCanceledException cancelled) when (child.IsCanceled)
         {
-            outcome = Outcome.FromCanceled<T>(cancelled);
+            return Outcome.FromCanceled<T>(cancelled);
         }
         catch (Exception failure)
         {
-            outcome = Outcome.FromException<T>(failure);
+            return Outcome.FromException<T>(failure);
         }
-
-        OnChildDone(index, outcome);
     }
 
     private void OnChildDone(int index, Outcome<T> outcome)
@@ -234,19 +227,11 @@ internal sealed class GatherOperation<T>
 
     private void OnCancellationRequested()
     {
-        if (_children is not null)
+        if (_scope is not null)
         {
-            // Owned children: cancel them all (OnChildrenCancelled), even after the gather has ended, so that a sibling left
-            // running after a failure does not outlive its caller's cancellation.
-            try
-            {
-                _loop.CancelReportingCallbackErrors(() => LoopAware.CancelNow(_children));
-            }
-            catch (ObjectDisposedException)
-            {
-                // Every child had finished and the source was released: nothing left to cancel.
-            }
-
+            // Owned children: cancel them all, even after the gather has ended, so that a sibling left running after a
+            // failure does not outlive its caller's cancellation.
+            _loop.CancelReportingCallbackErrors(OnChildrenCancelled);
             return;
         }
 
@@ -268,7 +253,6 @@ internal sealed class GatherOperation<T>
     /// started child has finished.</summary>
     private void OnChildrenCancelled()
     {
-        List<CancellationTokenSource> unfinished = [];
         bool completeNow = false;
         lock (_gate)
         {
@@ -279,28 +263,18 @@ internal sealed class GatherOperation<T>
                 completeNow = _finished == _next;
                 _done = completeNow;
             }
-
-            for (int i = 0; i < _next; i++)
-            {
-                if (_outcomes[i] is null)
-                {
-                    unfinished.Add(_childSources![i]!);
-                }
-            }
         }
 
-        // A child's own token callback may throw; every other child must still be cancelled and the gather still end.
-        List<Exception>? callbackErrors = null;
-        foreach (CancellationTokenSource child in unfinished)
+        // A child's own token callback may throw; every other child is still cancelled (the scope goes on) and the gather
+        // still ends.
+        AggregateException? callbackErrors = null;
+        try
         {
-            try
-            {
-                LoopAware.CancelNow(child);
-            }
-            catch (AggregateException error)
-            {
-                (callbackErrors ??= []).Add(error);
-            }
+            _scope!.CancelAll();
+        }
+        catch (AggregateException errors)
+        {
+            callbackErrors = errors;
         }
 
         if (completeNow)
@@ -312,36 +286,28 @@ internal sealed class GatherOperation<T>
         if (callbackErrors is not null)
         {
             // Surfaces where a throwing callback always does: from the Cancel() call (or, on a loop, to its exception handler).
-            throw new AggregateException(callbackErrors);
+            throw callbackErrors;
         }
     }
 
     private void CompleteCanceled() => _source.TrySetCanceled(_cancellationToken);
 
-    /// <summary>Once no child runs and none will start, completes <see cref="_allChildrenDone"/> (and, off a loop, disposes
-    /// the children's token source, which the loop otherwise disposes).</summary>
+    /// <summary>Once no more children will start, closes the scope: its <c>AllDone</c> completes when the running ones finish.</summary>
     private void CheckAllChildrenDone()
     {
-        if (_allChildrenDone is null)
+        if (_scope is null)
         {
             return;
         }
 
         lock (_gate)
         {
-            if (_pumping || Running > 0 || (!_stopped && _next < Count) || _allChildrenDone.IsDone)
+            if (_pumping || (!_stopped && _next < Count))
             {
                 return;
             }
         }
 
-        if (_allChildrenDone.TrySetResult(true))
-        {
-            _registration.Unregister();
-            if (_loop is null)
-            {
-                _children!.Dispose();
-            }
-        }
+        _scope.Close();
     }
 }
