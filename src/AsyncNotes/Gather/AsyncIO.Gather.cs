@@ -184,7 +184,7 @@ public static partial class AsyncIO
     public static Task GatherAsync(IEnumerable<Task> tasks, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tasks);
-        Task<bool>[] children = [.. tasks.Select(task => task is null ? throw new ArgumentNullException(nameof(tasks), "The tasks include null.") : WithoutResultAsync(task))];
+        Task<bool>[] children = [.. tasks.Select(task => task is null ? throw new ArgumentNullException(nameof(tasks), "The tasks include null.") : WorkWithoutResult.TrueWhenDoneAsync(task))];
         return GatherOperation<bool>.GatherAsync(children, returnExceptions: false, cancellationToken);
     }
 
@@ -220,7 +220,7 @@ public static partial class AsyncIO
     public static Task GatherAsync(IEnumerable<Func<CancellationToken, Task>> work, int? maxConcurrency = null, CancellationToken cancellationToken = default)
     {
         Func<CancellationToken, Task>[] children = CheckWork(work, maxConcurrency);
-        Func<CancellationToken, Task<bool>>[] wrapped = [.. children.Select(child => (Func<CancellationToken, Task<bool>>)(ct => WithoutResultAsync(child(ct) ?? throw TaskOutcomes.NullTask("A work delegate"))))];
+        Func<CancellationToken, Task<bool>>[] wrapped = [.. children.Select(WorkWithoutResult.ReturningTrue)];
         return GatherOperation<bool>.GatherAsync(wrapped, returnExceptions: false, maxConcurrency ?? int.MaxValue, cancellationToken);
     }
 
@@ -270,10 +270,4 @@ public static partial class AsyncIO
             TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default).Unwrap();
 
-    private static async Task<bool> WithoutResultAsync(Task task)
-    {
-        // ConfigureAwait(LoopAware.OnLoop): stay on the loop.
-        await task.ConfigureAwait(LoopAware.OnLoop);
-        return true;
-    }
 }

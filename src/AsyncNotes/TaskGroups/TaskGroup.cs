@@ -174,15 +174,7 @@ public sealed partial class TaskGroup
     public Task CreateTask(Func<CancellationToken, Task> work, string? name = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(work);
-        return CreateTask(
-            async ct =>
-            {
-                // ConfigureAwait(LoopAware.OnLoop): the child's code belongs to the loop.
-                await (work(ct) ?? throw TaskOutcomes.NullTask("The work delegate")).ConfigureAwait(LoopAware.OnLoop);
-                return true;
-            },
-            name,
-            cancellationToken);
+        return CreateTask(WorkWithoutResult.ReturningTrue(work), name, cancellationToken);
     }
 
     /// <summary>Ends the group early, without an error: asyncio 3.15's <c>TaskGroup.cancel()</c>.</summary>

@@ -67,14 +67,6 @@ public static partial class AsyncIO
     public static Task CreateTask(Func<CancellationToken, Task> work, string? name = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(work);
-        return CreateTask(
-            async ct =>
-            {
-                // ConfigureAwait(LoopAware.OnLoop): the task's code belongs to the loop.
-                await (work(ct) ?? throw TaskOutcomes.NullTask("The work delegate")).ConfigureAwait(LoopAware.OnLoop);
-                return true;
-            },
-            name,
-            cancellationToken);
+        return CreateTask(WorkWithoutResult.ReturningTrue(work), name, cancellationToken);
     }
 }
