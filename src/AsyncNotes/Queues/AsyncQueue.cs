@@ -136,15 +136,15 @@ public class AsyncQueue<T> : IAsyncEnumerable<T>
         Task<bool> putter;
         lock (_gate)
         {
+            if (_isShutdown)
+            {
+                return Task.FromException(new QueueShutDownException());
+            }
+
             if (!IsFullCore)
             {
                 PutNowait(item);
                 return Task.CompletedTask;
-            }
-
-            if (_isShutdown)
-            {
-                return Task.FromException(new QueueShutDownException());
             }
 
             putter = _putters.EnqueueAsync(cancellationToken: cancellationToken);
@@ -379,15 +379,15 @@ public class AsyncQueue<T> : IAsyncEnumerable<T>
                     throw new OperationCanceledException(cancellationToken);
                 }
 
+                if (_isShutdown)
+                {
+                    throw new QueueShutDownException();
+                }
+
                 if (!IsFullCore)
                 {
                     PutNowait(item);
                     return;
-                }
-
-                if (_isShutdown)
-                {
-                    throw new QueueShutDownException();
                 }
 
                 putter = _putters.EnqueueAsync(cancellationToken: cancellationToken); // someone took the room first: wait again

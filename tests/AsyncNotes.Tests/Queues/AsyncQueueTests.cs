@@ -1,0 +1,151 @@
+using AsyncNotes.Tests.Infrastructure;
+using static AsyncNotes.Tests.Infrastructure.TestLoop;
+
+namespace AsyncNotes.Tests.Queues;
+
+// AsyncQueue's rules (CASES section 9, QU). Traces 60, 62, 64 and 65 are in Conformance.
+public sealed class AsyncQueueTests
+{
+    // QU-01, QU-04
+    [Fact]
+    public void CountEmptyFull_FifoOrder_AndTheNowaitFormsReturnFalse()
+    {
+        var q = new AsyncQueue<int>(maxSize: 2);
+        q.IsEmpty.Should().BeTrue();
+        q.TryGet(out _).Should().BeFalse();
+        q.TryPut(1).Should().BeTrue();
+        q.TryPut(3).Should().BeTrue();
+        q.IsFull.Should().BeTrue();
+        q.TryPut(2).Should().BeFalse();
+        q.Count.Should().Be(2);
+        q.TryGet(out int first).Should().BeTrue();
+        q.TryGet(out int second).Should().BeTrue();
+        (first, second).Should().Be((1, 3));
+        new AsyncQueue<int>().IsFull.Should().BeFalse("maxSize 0 is unbounded");
+    }
+
+    // QU-06
+    [Fact]
+    public void TheNowaitGetWakesAWaitingPutter()
+    {
+        RunVirtual(async () =>
+        {
+            var q = new AsyncQueue<int>(maxSize: 1);
+            _ = q.TryPut(1);
+            Task put = q.PutAsync(2);
+            put.IsCompleted.Should().BeFalse();
+            q.TryGet(out int got).Should().BeTrue();
+            got.Should().Be(1);
+            await put;
+            q.TryGet(out got).Should().BeTrue();
+            got.Should().Be(2);
+        });
+    }
+
+    // QU-07
+    [Fact]
+    public void CancelledPutters_AreNotHeld_AndPutNothing()
+    {
+        RunVirtual(async () =>
+        {
+            var q = new AsyncQueue<int>(maxSize: 1);
+            _ = q.TryPut(1);
+            using var cancel = new CancellationTokenSource();
+            Task put = q.PutAsync(2, cancel.Token);
+            cancel.CancelOnLoop();
+            await put.Awaiting(p => p).Should().ThrowAsync<OperationCanceledException>();
+            q.TryGet(out _).Should().BeTrue();
+            q.TryPut(3).Should().BeTrue("the cancelled putter took no room");
+            q.Count.Should().Be(1);
+            q.UnfinishedTasks.Should().Be(2, "two items were put");
+        });
+    }
+
+    // QU-14
+    [Fact]
+    public void ShutdownEmpty_EveryPathThrows_AndWaitersWakeToThrow()
+    {
+        RunVirtual(async () =>
+        {
+            var q = new AsyncQueue<int>(maxSize: 1);
+            Task<int> getter = AsyncIO.CreateTask(q.GetAsync);
+            await AsyncIO.SleepAsync(TimeSpan.Zero);
+            q.Shutdown();
+            await getter.Awaiting(g => g).Should().ThrowAsync<QueueShutDownException>();
+            Func<Task> put = () => q.PutAsync(1);
+            await put.Should().ThrowAsync<QueueShutDownException>();
+            Action tryPut = () => q.TryPut(1);
+            tryPut.Should().Throw<QueueShutDownException>();
+            Action tryGet = () => q.TryGet(out _);
+            tryGet.Should().Throw<QueueShutDownException>();
+            q.IsShutDown.Should().BeTrue();
+        });
+    }
+
+    // QU-15
+    [Fact]
+    public void ShutdownNonEmpty_ReadersDrainThenThrow_JoinWaitsForTaskDone()
+    {
+        RunVirtual(async () =>
+        {
+            var q = new AsyncQueue<string>();
+            _ = q.TryPut("a");
+            _ = q.TryPut("b");
+            q.Shutdown();
+            var drained = new List<string>();
+            await foreach (string item in q)
+            {
+                drained.Add(item);
+                q.TaskDone();
+            }
+
+            drained.Should().Equal("a", "b");
+            await q.JoinAsync();
+            Action extra = q.TaskDone;
+            extra.Should().Throw<InvalidOperationException>();
+        });
+    }
+
+    [Fact]
+    public void ShutdownImmediate_DropsTheItems_CountsThemDone_AndReleasesJoin()
+    {
+        RunVirtual(async () =>
+        {
+            var q = new AsyncQueue<int>();
+            _ = q.TryPut(1);
+            _ = q.TryPut(2);
+            Task join = AsyncIO.CreateTask(q.JoinAsync);
+            await AsyncIO.SleepAsync(Seconds(1));
+            join.IsCompleted.Should().BeFalse();
+            q.Shutdown(immediate: true);
+            await join;
+            q.Count.Should().Be(0);
+            Now.Should().Be(Seconds(1));
+        });
+    }
+
+    // QU-13, for every kind
+    [Fact]
+    public void JoinAndTaskDone_WorkForLifoAndPriorityQueuesAlike()
+    {
+        RunVirtual(async () =>
+        {
+            foreach (AsyncQueue<int> q in new AsyncQueue<int>[] { new(), new AsyncLifoQueue<int>(), new AsyncPriorityQueue<int>() })
+            {
+                _ = q.TryPut(1);
+                _ = q.TryPut(3);
+                _ = q.TryPut(2);
+                Task join = q.JoinAsync();
+                var order = new List<int>();
+                while (q.TryGet(out int item))
+                {
+                    order.Add(item);
+                    q.TaskDone();
+                }
+
+                await join;
+                order.Should().Equal(q is AsyncLifoQueue<int> ? [2, 3, 1] : q is AsyncPriorityQueue<int> ? [1, 2, 3] : [1, 3, 2]);
+            }
+        });
+    }
+}
