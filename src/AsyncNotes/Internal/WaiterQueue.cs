@@ -122,11 +122,14 @@ internal sealed class WaiterQueue<T>
         }
     }
 
-    private void Remove(LinkedListNode<LoopFuture<T>> node)
+    /// <summary>Decides a waiter that leaves the queue and unlinks it in one step under the queue's lock, so that
+    /// <see cref="Count"/> never counts a waiter that has already left (an owner deciding "is anyone waiting?" from it would
+    /// otherwise queue a newcomer behind a waiter that is gone, with nobody left to wake it).</summary>
+    private void Leave(LinkedListNode<LoopFuture<T>> node, Func<LoopFuture<T>, bool> decide)
     {
         lock (_gate)
         {
-            if (node.List is not null)
+            if (decide(node.Value) && node.List is not null)
             {
                 _waiters.Remove(node);
             }
@@ -135,17 +138,10 @@ internal sealed class WaiterQueue<T>
 
     private sealed class Entry(WaiterQueue<T> queue, LinkedListNode<LoopFuture<T>> node)
     {
-        public void Cancel(CancellationToken token)
-        {
-            // Decided first, inside the Cancel() call, then unlinked: a concurrent wake skips it either way.
-            node.Value.TrySetCanceled(token);
-            queue.Remove(node);
-        }
+        // Decided inside the Cancel() call (a wake that comes later skips it); the delivery to the awaiter is scheduled, so no
+        // user code runs under the queue's lock.
+        public void Cancel(CancellationToken token) => queue.Leave(node, waiter => waiter.TrySetCanceled(token));
 
-        public void Expire()
-        {
-            node.Value.TrySetException(new TimeoutException("The wait did not end within its time limit."));
-            queue.Remove(node);
-        }
+        public void Expire() => queue.Leave(node, static waiter => waiter.TrySetException(new TimeoutException("The wait did not end within its time limit.")));
     }
 }

@@ -46,16 +46,19 @@ public class AsyncQueue<T> : IAsyncEnumerable<T>
     private int _unfinished;
     private bool _isShutdown;
 
-    /// <summary>Creates a queue that holds at most <paramref name="maxSize"/> items; 0 or less for no bound (asyncio's
+    /// <summary>Creates a queue that holds at most <paramref name="maxSize"/> items; 0 for no bound (asyncio's
     /// <c>maxsize=0</c>).</summary>
-    /// <param name="maxSize">The bound; 0 or less for none.</param>
+    /// <param name="maxSize">The bound; 0 for none.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxSize"/> is negative (asyncio would take it as no
+    /// bound; here it is a mistake caught at the call).</exception>
     public AsyncQueue(int maxSize = 0)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxSize);
         MaxSize = maxSize;
         _finished.Set();
     }
 
-    /// <summary>The bound (asyncio's <c>maxsize</c>); 0 or less for none.</summary>
+    /// <summary>The bound (asyncio's <c>maxsize</c>); 0 for none.</summary>
     public int MaxSize { get; }
 
     /// <summary>How many items the queue holds (asyncio's <c>qsize()</c>).</summary>
@@ -316,11 +319,33 @@ public class AsyncQueue<T> : IAsyncEnumerable<T>
         }
     }
 
-    /// <summary>Gets items until the queue is shut down and empty: <c>await foreach</c> over the queue.</summary>
+    /// <summary>Gets items until the queue is shut down and empty: the C# replacement for a <c>None</c> sentinel.</summary>
+    /// <remarks>
+    /// <para>Maps the consumer loop of asyncio's producer/consumer pattern. The Python lines it replaces:</para>
+    /// <code>
+    /// while (item := await q.get()) is not None:
+    ///     process(item)
+    ///     q.task_done()
+    /// </code>
+    /// <para>In C#: <c>await foreach (var item in q.ReadAllAsync(ct)) { Process(item); q.TaskDone(); }</c>. The enumeration
+    /// ends when <see cref="Shutdown"/> has been called and the queue is empty; it does not call <see cref="TaskDone"/>
+    /// for you. Like <c>ChannelReader.ReadAllAsync</c>, but the end is a shutdown rather than <c>Writer.Complete()</c>.</para>
+    /// </remarks>
+    /// <param name="cancellationToken">Cancels the enumeration.</param>
+    /// <returns>The items, in the queue's order.</returns>
+    public IAsyncEnumerable<T> ReadAllAsync(CancellationToken cancellationToken = default) => ReadAllCoreAsync(cancellationToken);
+
+    /// <summary>Gets items until the queue is shut down and empty: <c>await foreach</c> over the queue (see
+    /// <see cref="ReadAllAsync"/>).</summary>
     /// <param name="cancellationToken">Cancels the enumeration.</param>
     /// <returns>The enumerator.</returns>
-    public async IAsyncEnumerator<T> GetAsyncEnumerator(CancellationToken cancellationToken = default)
+    public IAsyncEnumerator<T> GetAsyncEnumerator(CancellationToken cancellationToken = default) =>
+        ReadAllCoreAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+
+    private async IAsyncEnumerable<T> ReadAllCoreAsync(CancellationToken cancellationToken, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken enumeratorCancellation = default)
     {
+        using var both = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, enumeratorCancellation);
+        cancellationToken = both.Token;
         while (true)
         {
             T item;

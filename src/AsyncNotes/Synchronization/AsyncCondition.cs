@@ -71,8 +71,11 @@ public sealed class AsyncCondition
             throw new InvalidOperationException("cannot wait on un-acquired lock");
         }
 
+        // In line first, then the lock goes: a notifier that takes the lock in between finds this waiter (the other order
+        // loses that notification off a loop).
+        Task<bool> notified = _waiters.EnqueueAsync(cancellationToken: cancellationToken);
         Lock.Release();
-        return WaitNotifiedAsync(_waiters.EnqueueAsync(cancellationToken: cancellationToken), cancellationToken);
+        return WaitNotifiedAsync(notified, cancellationToken);
     }
 
     /// <summary>Waits until <paramref name="predicate"/> is true, re-testing it after every notification: asyncio's

@@ -147,17 +147,21 @@ public sealed class AsyncSemaphore
                 throw new OperationCanceledException(cancellationToken); // left the line without a permit
             }
 
+            bool cancelled;
             lock (_gate)
             {
                 _woken--;
-                if (cancellationToken.IsCancellationRequested)
+
+                // Read once, under the lock: the decision to give the permit back and the throw must agree, whatever a
+                // cancellation from another thread does meanwhile.
+                cancelled = cancellationToken.IsCancellationRequested;
+                if (cancelled)
                 {
                     _value++; // handed a permit, cancelled before resuming: it goes back
                 }
             }
 
-            cancellationToken.ThrowIfCancellationRequested();
-            return new AsyncReleaser(this);
+            return cancelled ? throw new OperationCanceledException(cancellationToken) : new AsyncReleaser(this);
         }
         finally
         {

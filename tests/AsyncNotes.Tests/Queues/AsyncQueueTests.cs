@@ -148,4 +148,73 @@ public sealed class AsyncQueueTests
             }
         });
     }
+
+    [Fact]
+    public void PriorityQueues_EqualPrioritiesComeOutFirstInFirstOut()
+    {
+        var byElement = new AsyncPriorityQueue<string, int>();
+        foreach ((string element, int priority) in new[] { ("write", 2), ("read-1", 1), ("flush", 2), ("read-2", 1), ("urgent", 0), ("close", 2) })
+        {
+            byElement.TryPut(element, priority).Should().BeTrue();
+        }
+
+        var order = new List<string>();
+        while (byElement.TryGet(out (string Element, int Priority) next))
+        {
+            order.Add(next.Element);
+        }
+
+        order.Should().Equal("urgent", "read-1", "read-2", "write", "flush", "close");
+
+        var byItem = new AsyncPriorityQueue<int>(comparer: Comparer<int>.Create((a, b) => (a / 10).CompareTo(b / 10)));
+        foreach (int item in new[] { 15, 12, 3, 18, 1 })
+        {
+            _ = byItem.TryPut(item);
+        }
+
+        var items = new List<int>();
+        while (byItem.TryGet(out int item))
+        {
+            items.Add(item);
+        }
+
+        items.Should().Equal(3, 1, 15, 12, 18);
+    }
+
+    [Fact]
+    public void NegativeMaxSize_IsRefusedAtTheCall()
+    {
+        Action negative = () => _ = new AsyncQueue<int>(-1);
+        negative.Should().Throw<ArgumentOutOfRangeException>();
+        Action lifo = () => _ = new AsyncLifoQueue<int>(-1);
+        lifo.Should().Throw<ArgumentOutOfRangeException>();
+    }
+
+    [Fact]
+    public void ReadAllAsync_EndsAtShutdown_TheSentinelsReplacement()
+    {
+        var got = new List<int>();
+        RunVirtual(async () =>
+        {
+            var q = new AsyncQueue<int>(maxSize: 2);
+            Task consumer = AsyncIO.CreateTask(async ct =>
+            {
+                await foreach (int item in q.ReadAllAsync(ct))
+                {
+                    got.Add(item);
+                    q.TaskDone();
+                }
+            });
+            for (int i = 0; i < 5; i++)
+            {
+                await q.PutAsync(i);
+            }
+
+            await q.JoinAsync();
+            q.Shutdown();
+            await consumer;
+        });
+
+        got.Should().Equal(0, 1, 2, 3, 4);
+    }
 }
