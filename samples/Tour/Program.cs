@@ -1,5 +1,6 @@
 using AsyncNotes.Samples.CoreConcepts;
 using AsyncNotes.Samples.Gather;
+using AsyncNotes.Samples.Semaphores;
 using AsyncNotes.Samples.TaskGroups;
 using AsyncNotes.Samples.Tasks;
 using AsyncNotes.Samples.WaitAndTimeouts;
@@ -13,6 +14,7 @@ using AsyncNotes.Samples.WaitAndTimeouts;
     ("02 Tasks, fire and forget: asyncio.create_task", TasksSample.Run),
     ("03 gather vs wait: asyncio.wait, as_completed, wait_for, timeout, shield, staggered_race", WaitAndTimeoutsSample.Run),
     ("03b TaskGroup: async with asyncio.TaskGroup(), structured concurrency", TaskGroupSample.Run),
+    ("04 Semaphore, limit concurrency: asyncio.Semaphore, Lock, Event, Condition, Barrier", SemaphoreSample.Run),
 ];
 
 foreach ((string title, Action<TextWriter> run) in sections)

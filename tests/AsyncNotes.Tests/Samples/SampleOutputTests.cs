@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using AsyncNotes.Samples.CoreConcepts;
 using AsyncNotes.Samples.Gather;
+using AsyncNotes.Samples.Semaphores;
 using AsyncNotes.Samples.TaskGroups;
 using AsyncNotes.Samples.Tasks;
 using AsyncNotes.Samples.WaitAndTimeouts;
@@ -17,6 +18,7 @@ public sealed partial class SampleOutputTests
         { "02-Tasks", TasksSample.Run },
         { "03-WaitAndTimeouts", WaitAndTimeoutsSample.Run },
         { "03b-TaskGroup", TaskGroupSample.Run },
+        { "04-Semaphore", SemaphoreSample.Run },
     };
 
     [Theory]

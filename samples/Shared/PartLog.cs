@@ -1,6 +1,6 @@
 using AsyncNotes;
 
-namespace AsyncNotes.Samples.TaskGroups;
+namespace AsyncNotes.Samples;
 
 /// <summary>Writes the sample's output with each line stamped by the loop's clock, counted from the start of its part, so
 /// every part reads as if it started at t = 0.</summary>

@@ -1,0 +1,3 @@
+using AsyncNotes.Samples.Semaphores;
+
+SemaphoreSample.Run(Console.Out);
