@@ -28,7 +28,9 @@ namespace AsyncNotes;
 ///   <item><see cref="Shutdown"/> makes every later put, and every get on an empty queue, throw
 ///   <see cref="QueueShutDownException"/>; waiting getters and putters wake to do the same. With <c>immediate</c>, the
 ///   items left are dropped and counted as done.</item>
-///   <item><c>await foreach</c> over the queue gets items until it is shut down and empty.</item>
+///   <item><c>await foreach</c> over <see cref="ReadAllAsync"/> gets items until the queue is shut down and empty. (The
+///   queue itself is not an <see cref="IAsyncEnumerable{T}"/>: a method that returns a queue would then read, to the async
+///   analyzers, as an asynchronous operation without the Async suffix.)</item>
 /// </list>
 /// <para>Against <see cref="System.Threading.Channels.Channel"/>: a bounded channel has the same backpressure, but no
 /// <c>task_done</c>/<c>join</c>, no immediate shutdown, no LIFO or priority order, and no promise about the order of its
@@ -37,7 +39,7 @@ namespace AsyncNotes;
 /// </remarks>
 /// <typeparam name="T">The items' type.</typeparam>
 [SuppressMessage("Naming", "CA1711:Identifiers should not have incorrect suffix", Justification = "asyncio's names, fixed by the project's mapping: it is a queue.")]
-public class AsyncQueue<T> : IAsyncEnumerable<T>
+public class AsyncQueue<T>
 {
     private readonly object _gate = new();
     private readonly WaiterQueue<bool> _getters = new();
@@ -334,13 +336,6 @@ public class AsyncQueue<T> : IAsyncEnumerable<T>
     /// <param name="cancellationToken">Cancels the enumeration.</param>
     /// <returns>The items, in the queue's order.</returns>
     public IAsyncEnumerable<T> ReadAllAsync(CancellationToken cancellationToken = default) => ReadAllCoreAsync(cancellationToken);
-
-    /// <summary>Gets items until the queue is shut down and empty: <c>await foreach</c> over the queue (see
-    /// <see cref="ReadAllAsync"/>).</summary>
-    /// <param name="cancellationToken">Cancels the enumeration.</param>
-    /// <returns>The enumerator.</returns>
-    public IAsyncEnumerator<T> GetAsyncEnumerator(CancellationToken cancellationToken = default) =>
-        ReadAllCoreAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
 
     private async IAsyncEnumerable<T> ReadAllCoreAsync(CancellationToken cancellationToken, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken enumeratorCancellation = default)
     {

@@ -93,7 +93,7 @@ public sealed class AsyncQueueTests
             _ = q.TryPut("b");
             q.Shutdown();
             var drained = new List<string>();
-            await foreach (string item in q)
+            await foreach (string item in q.ReadAllAsync())
             {
                 drained.Add(item);
                 q.TaskDone();
