@@ -18,11 +18,15 @@ internal sealed class EventLoopSynchronizationContext : SynchronizationContext
     // The runtime posts await continuations (and Task.Yield's) through static delegates of System.Private.CoreLib; they are
     // recognised by module once, then by reference.
     private static readonly Module s_coreLib = typeof(Task).Module;
+    private const int MaxRemembered = 16;
     private static SendOrPostCallback?[] s_continuationCallbacks = [];
 
     public EventLoopSynchronizationContext(EventLoop loop) => Loop = loop;
 
     public EventLoop Loop { get; }
+
+    /// <summary>How many continuation delegates are remembered (for the test that pins the bound).</summary>
+    internal static int RememberedContinuations => Volatile.Read(ref s_continuationCallbacks).Length;
 
     public override void Post(SendOrPostCallback d, object? state)
     {
@@ -67,8 +71,14 @@ internal sealed class EventLoopSynchronizationContext : SynchronizationContext
             return false;
         }
 
-        // A handful of static delegates at most: append (races only duplicate an entry).
-        Volatile.Write(ref s_continuationCallbacks, [.. known, callback]);
+        // Remembered only while the list is short: the runtime's static delegates are a handful, but some continuations
+        // (an async iterator's, for one) come as a new delegate instance each time, and remembering those grew the list by
+        // one per step (memory and time growing with the length of the run). Races only duplicate an entry.
+        if (known.Length < MaxRemembered)
+        {
+            Volatile.Write(ref s_continuationCallbacks, [.. known, callback]);
+        }
+
         return true;
     }
 }
