@@ -1,5 +1,6 @@
 using AsyncNotes.Samples.CoreConcepts;
 using AsyncNotes.Samples.Gather;
+using AsyncNotes.Samples.Queues;
 using AsyncNotes.Samples.Semaphores;
 using AsyncNotes.Samples.TaskGroups;
 using AsyncNotes.Samples.Tasks;
@@ -15,6 +16,7 @@ using AsyncNotes.Samples.WaitAndTimeouts;
     ("03 gather vs wait: asyncio.wait, as_completed, wait_for, timeout, shield, staggered_race", WaitAndTimeoutsSample.Run),
     ("03b TaskGroup: async with asyncio.TaskGroup(), structured concurrency", TaskGroupSample.Run),
     ("04 Semaphore, limit concurrency: asyncio.Semaphore, Lock, Event, Condition, Barrier", SemaphoreSample.Run),
+    ("06 asyncio.Queue, producer/consumer: Queue(maxsize), task_done/join, shutdown, LifoQueue, PriorityQueue", QueueSample.Run),
 ];
 
 foreach ((string title, Action<TextWriter> run) in sections)

@@ -15,8 +15,9 @@ public sealed class AsyncLifoQueue<T> : AsyncQueue<T>
 {
     private readonly Stack<T> _stack = new();
 
-    /// <summary>Creates a LIFO queue that holds at most <paramref name="maxSize"/> items; 0 or less for no bound.</summary>
-    /// <param name="maxSize">The bound; 0 or less for none.</param>
+    /// <summary>Creates a LIFO queue that holds at most <paramref name="maxSize"/> items; 0 for no bound.</summary>
+    /// <param name="maxSize">The bound; 0 for none.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxSize"/> is negative.</exception>
     public AsyncLifoQueue(int maxSize = 0)
         : base(maxSize)
     {

@@ -217,4 +217,41 @@ public sealed class AsyncQueueTests
 
         got.Should().Equal(0, 1, 2, 3, 4);
     }
+
+    // Found by review: the BCL heap grew before it compared, so an item that could not be compared left a phantom behind.
+    [Fact]
+    public void PriorityQueue_AnItemThatCannotBeCompared_IsRefusedAndLeavesNoTrace()
+    {
+        var q = new AsyncPriorityQueue<object>();
+        q.TryPut(5).Should().BeTrue();
+        Action incomparable = () => q.TryPut("a");
+        incomparable.Should().Throw<ArgumentException>();
+        q.Count.Should().Be(1);
+        q.UnfinishedTasks.Should().Be(1);
+        q.TryGet(out object? only).Should().BeTrue();
+        only.Should().Be(5);
+        q.TryGet(out _).Should().BeFalse();
+    }
+
+    [Fact]
+    public void PriorityQueue_ManyItems_ComeOutSorted_EqualOnesInInsertionOrder()
+    {
+        var q = new AsyncPriorityQueue<string, int>();
+        var random = new Random(7);
+        var put = new List<(string, int)>();
+        for (int i = 0; i < 2_000; i++)
+        {
+            int priority = random.Next(50);
+            put.Add(($"{i}", priority));
+            _ = q.TryPut($"{i}", priority);
+        }
+
+        var got = new List<(string, int)>();
+        while (q.TryGet(out (string Element, int Priority) next))
+        {
+            got.Add(next);
+        }
+
+        got.Should().Equal(put.OrderBy(p => p.Item2)); // OrderBy is stable: equal priorities keep insertion order
+    }
 }

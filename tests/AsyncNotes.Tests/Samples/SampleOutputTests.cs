@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using AsyncNotes.Samples.CoreConcepts;
 using AsyncNotes.Samples.Gather;
+using AsyncNotes.Samples.Queues;
 using AsyncNotes.Samples.Semaphores;
 using AsyncNotes.Samples.TaskGroups;
 using AsyncNotes.Samples.Tasks;
@@ -19,6 +20,7 @@ public sealed partial class SampleOutputTests
         { "03-WaitAndTimeouts", WaitAndTimeoutsSample.Run },
         { "03b-TaskGroup", TaskGroupSample.Run },
         { "04-Semaphore", SemaphoreSample.Run },
+        { "06-Queue", QueueSample.Run },
     };
 
     [Theory]

@@ -1,0 +1,3 @@
+using AsyncNotes.Samples.Queues;
+
+QueueSample.Run(Console.Out);
