@@ -44,6 +44,7 @@ public sealed partial class EventLoop
         finally
         {
             Volatile.Write(ref _running, false);
+            StopWatchingUnobserved();
             Close();
             EndFlow();
             System.Threading.SynchronizationContext.SetSynchronizationContext(previous);

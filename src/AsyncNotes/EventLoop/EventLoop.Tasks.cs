@@ -9,6 +9,8 @@ public sealed partial class EventLoop
 {
     private readonly Dictionary<Task, KnownTask> _tasks = [];
     private List<(Exception Failure, string Name)>? _knownFailures;
+    private HashSet<Exception>? _unretrieved;
+    private EventHandler<UnobservedTaskExceptionEventArgs>? _onUnobserved;
     private long _taskSequence;
     private long _nameSequence;
 
@@ -117,49 +119,66 @@ public sealed partial class EventLoop
     {
         if (failure is not OperationCanceledException)
         {
+            bool first;
             lock (_gate)
             {
+                first = _knownFailures is null;
                 (_knownFailures ??= []).Add((failure, name));
+            }
+
+            if (first)
+            {
+                // Listening from the first failure on, not only at the end of the run: a collection started elsewhere (another
+                // loop's end, any GC) may finalize the task earlier, and its unobserved exception is raised only once.
+                _onUnobserved = OnUnobservedTaskException;
+                TaskScheduler.UnobservedTaskException += _onUnobserved;
             }
         }
 
         return false;
     }
 
-    /// <summary>asyncio's "Task exception was never retrieved": at the end of a run in which a known task failed, the failures
-    /// that nobody retrieved (whose tasks were collected unobserved) go to the exception handler, or stop the run.</summary>
-    private void ReportUnretrievedTaskFailures()
+    /// <summary>Marks the loop's own noted failures as unretrieved when the runtime reports them unobserved (their tasks were
+    /// collected without anyone reading them), and only those.</summary>
+    private void OnUnobservedTaskException(object? sender, UnobservedTaskExceptionEventArgs e)
     {
-        List<(Exception Failure, string Name)>? failures;
         lock (_gate)
         {
-            failures = _knownFailures;
-            _knownFailures = null;
-        }
+            if (_knownFailures is not { } failures)
+            {
+                return;
+            }
 
-        if (failures is null)
-        {
-            return;
-        }
-
-        var unretrieved = new HashSet<Exception>(ReferenceEqualityComparer.Instance);
-        void OnUnobserved(object? sender, UnobservedTaskExceptionEventArgs e)
-        {
             foreach (Exception inner in e.Exception.InnerExceptions)
             {
                 if (failures.Exists(f => ReferenceEquals(f.Failure, inner)))
                 {
-                    lock (unretrieved)
-                    {
-                        unretrieved.Add(inner);
-                    }
-
+                    (_unretrieved ??= new HashSet<Exception>(ReferenceEqualityComparer.Instance)).Add(inner);
                     e.SetObserved();
                 }
             }
         }
+    }
 
-        TaskScheduler.UnobservedTaskException += OnUnobserved;
+    /// <summary>Stops listening for unobserved task exceptions (the end of the run, however it ended).</summary>
+    private void StopWatchingUnobserved()
+    {
+        if (_onUnobserved is { } handler)
+        {
+            TaskScheduler.UnobservedTaskException -= handler;
+            _onUnobserved = null;
+        }
+    }
+
+    /// <summary>asyncio's "Task exception was never retrieved": at the end of a run in which a known task failed, the failures
+    /// that nobody retrieved (whose tasks were collected unobserved) go to the exception handler, or stop the run.</summary>
+    private void ReportUnretrievedTaskFailures()
+    {
+        if (_onUnobserved is null)
+        {
+            return;
+        }
+
         try
         {
 #pragma warning disable S1215 // Deliberate: unobserved task exceptions surface only when their tasks are collected.
@@ -171,12 +190,22 @@ public sealed partial class EventLoop
         }
         finally
         {
-            TaskScheduler.UnobservedTaskException -= OnUnobserved;
+            StopWatchingUnobserved();
+        }
+
+        List<(Exception Failure, string Name)> failures;
+        HashSet<Exception>? unretrieved;
+        lock (_gate)
+        {
+            failures = _knownFailures ?? [];
+            unretrieved = _unretrieved;
+            _knownFailures = null;
+            _unretrieved = null;
         }
 
         foreach ((Exception failure, string name) in failures)
         {
-            if (unretrieved.Contains(failure))
+            if (unretrieved?.Contains(failure) == true)
             {
                 ReportException(new EventLoopExceptionContext($"Task exception was never retrieved: task '{name}' failed.", failure, name));
             }
