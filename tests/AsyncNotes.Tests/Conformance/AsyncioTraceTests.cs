@@ -1,4 +1,5 @@
 using AsyncNotes.Tests.Infrastructure;
+using static AsyncNotes.Tests.Conformance.TraceLog;
 using static AsyncNotes.Tests.Infrastructure.TestLoop;
 
 namespace AsyncNotes.Tests.Conformance;
@@ -7,9 +8,6 @@ namespace AsyncNotes.Tests.Conformance;
 // program ("t=<virtual seconds> <event>"). Where .NET differs by design, the test says so and shows the difference.
 public sealed class AsyncioTraceTests
 {
-    private static void Log(EventLog log, string entry) =>
-        log.Add(FormattableString.Invariant($"t={Current.Elapsed.TotalSeconds:0.000} {entry}"));
-
     // 01_sleep0_interleave
     [Fact]
     public void Trace01_Sleep0Interleave()

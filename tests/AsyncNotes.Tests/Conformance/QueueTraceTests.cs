@@ -1,4 +1,5 @@
 using AsyncNotes.Tests.Infrastructure;
+using static AsyncNotes.Tests.Conformance.TraceLog;
 using static AsyncNotes.Tests.Infrastructure.TestLoop;
 
 namespace AsyncNotes.Tests.Conformance;
@@ -8,11 +9,6 @@ namespace AsyncNotes.Tests.Conformance;
 // is InvalidOperationException here.
 public sealed class QueueTraceTests
 {
-    private static void Log(EventLog log, string entry) =>
-        log.Add(FormattableString.Invariant($"t={Current.Elapsed.TotalSeconds:0.000} {entry}"));
-
-    private static string Py(bool value) => value ? "True" : "False";
-
     // 60_queue_maxsize_backpressure (QU-02)
     [Fact]
     public void Trace60_BoundedQueue_PutWaitsForRoom_AndCompletesInTheInstantOfTheGet()

@@ -1,4 +1,5 @@
 using AsyncNotes.Tests.Infrastructure;
+using static AsyncNotes.Tests.Conformance.TraceLog;
 using static AsyncNotes.Tests.Infrastructure.TestLoop;
 
 namespace AsyncNotes.Tests.Conformance;
@@ -8,11 +9,6 @@ namespace AsyncNotes.Tests.Conformance;
 // ValueError from an over-released BoundedSemaphore is SemaphoreFullException here, RuntimeError is InvalidOperationException.
 public sealed class SynchronizationTraceTests
 {
-    private static void Log(EventLog log, string entry) =>
-        log.Add(FormattableString.Invariant($"t={Current.Elapsed.TotalSeconds:0.000} {entry}"));
-
-    private static string Py(bool value) => value ? "True" : "False";
-
     private static Task GatherAsync(params Func<CancellationToken, Task>[] work) =>
         AsyncIO.GatherAsync(work.Select(w => AsyncIO.CreateTask(w)).ToArray());
 

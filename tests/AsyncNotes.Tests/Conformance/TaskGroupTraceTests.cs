@@ -1,4 +1,5 @@
 using AsyncNotes.Tests.Infrastructure;
+using static AsyncNotes.Tests.Conformance.TraceLog;
 using static AsyncNotes.Tests.Infrastructure.TestLoop;
 
 namespace AsyncNotes.Tests.Conformance;
@@ -9,9 +10,6 @@ namespace AsyncNotes.Tests.Conformance;
 // current_task().cancelling() is whether the caller's token was cancelled (the group never cancels it).
 public sealed class TaskGroupTraceTests
 {
-    private static void Log(EventLog log, string entry) =>
-        log.Add(FormattableString.Invariant($"t={Current.Elapsed.TotalSeconds:0.000} {entry}"));
-
     private static string PyName(Exception e) => e switch
     {
         ArgumentException => $"ValueError({e.Message})",
