@@ -16,6 +16,13 @@ internal static class LoopAware
     /// captured by AsyncNotes' own awaits.</summary>
     public static bool OnLoop => EventLoop.Current is not null;
 
+    /// <summary><see cref="OnLoop"/> for an await whose outcome is read from the task afterwards: back to the loop on a loop,
+    /// to nothing off it, and without throwing the task's exception (a waiter that decides what its own cancellation or
+    /// failure means).</summary>
+    public static ConfigureAwaitOptions OnLoopWithoutThrowing => OnLoop
+        ? ConfigureAwaitOptions.ContinueOnCapturedContext | ConfigureAwaitOptions.SuppressThrowing
+        : ConfigureAwaitOptions.SuppressThrowing;
+
     /// <summary>The clock to use: <paramref name="timeProvider"/>, else the current loop's, else <see cref="TimeProvider.System"/>.</summary>
     public static TimeProvider ResolveTime(TimeProvider? timeProvider) =>
         timeProvider ?? EventLoop.Current?.Time ?? TimeProvider.System;

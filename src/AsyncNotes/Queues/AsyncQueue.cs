@@ -384,9 +384,7 @@ public class AsyncQueue<T>
     {
         while (true)
         {
-            await ((Task)putter).ConfigureAwait(LoopAware.OnLoop
-                ? ConfigureAwaitOptions.ContinueOnCapturedContext | ConfigureAwaitOptions.SuppressThrowing
-                : ConfigureAwaitOptions.SuppressThrowing);
+            await ((Task)putter).ConfigureAwait(LoopAware.OnLoopWithoutThrowing);
             lock (_gate)
             {
                 if (putter.IsCanceled || cancellationToken.IsCancellationRequested)
@@ -419,9 +417,7 @@ public class AsyncQueue<T>
     {
         while (true)
         {
-            await ((Task)getter).ConfigureAwait(LoopAware.OnLoop
-                ? ConfigureAwaitOptions.ContinueOnCapturedContext | ConfigureAwaitOptions.SuppressThrowing
-                : ConfigureAwaitOptions.SuppressThrowing);
+            await ((Task)getter).ConfigureAwait(LoopAware.OnLoopWithoutThrowing);
             lock (_gate)
             {
                 if (getter.IsCanceled || cancellationToken.IsCancellationRequested)

@@ -134,9 +134,7 @@ public sealed class AsyncCondition
 
     private async Task<bool> WaitNotifiedAsync(Task<bool> notified, CancellationToken cancellationToken)
     {
-        await ((Task)notified).ConfigureAwait(LoopAware.OnLoop
-            ? ConfigureAwaitOptions.ContinueOnCapturedContext | ConfigureAwaitOptions.SuppressThrowing
-            : ConfigureAwaitOptions.SuppressThrowing);
+        await ((Task)notified).ConfigureAwait(LoopAware.OnLoopWithoutThrowing);
 
         // Must re-acquire the lock even if the wait was cancelled (CancellationToken.None: this wait cannot be).
         _ = await Lock.AcquireAsync(CancellationToken.None).ConfigureAwait(LoopAware.OnLoop);

@@ -100,9 +100,7 @@ public sealed class AsyncLock
 
     private async Task<AsyncReleaser> WaitInLineAsync(Task<bool> waiter, CancellationToken cancellationToken)
     {
-        await ((Task)waiter).ConfigureAwait(LoopAware.OnLoop
-            ? ConfigureAwaitOptions.ContinueOnCapturedContext | ConfigureAwaitOptions.SuppressThrowing
-            : ConfigureAwaitOptions.SuppressThrowing);
+        await ((Task)waiter).ConfigureAwait(LoopAware.OnLoopWithoutThrowing);
         lock (_gate)
         {
             if (!waiter.IsCanceled)

@@ -139,9 +139,7 @@ public sealed class AsyncSemaphore
     {
         try
         {
-            await ((Task)waiter).ConfigureAwait(LoopAware.OnLoop
-                ? ConfigureAwaitOptions.ContinueOnCapturedContext | ConfigureAwaitOptions.SuppressThrowing
-                : ConfigureAwaitOptions.SuppressThrowing);
+            await ((Task)waiter).ConfigureAwait(LoopAware.OnLoopWithoutThrowing);
             if (waiter.IsCanceled)
             {
                 throw new OperationCanceledException(cancellationToken); // left the line without a permit

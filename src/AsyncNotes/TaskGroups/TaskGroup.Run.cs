@@ -106,9 +106,7 @@ public sealed partial class TaskGroup
             Task bodyTask = StartBody(body);
 
             // SuppressThrowing: the body's outcome is read below, every exception of it; back to the loop on a loop.
-            await bodyTask.ConfigureAwait(LoopAware.OnLoop
-                ? ConfigureAwaitOptions.ContinueOnCapturedContext | ConfigureAwaitOptions.SuppressThrowing
-                : ConfigureAwaitOptions.SuppressThrowing);
+            await bodyTask.ConfigureAwait(LoopAware.OnLoopWithoutThrowing);
             OnBodyExited(bodyTask);
             _scope.Close();
             await _scope.AllDone.ConfigureAwait(LoopAware.OnLoop);
