@@ -1,0 +1,49 @@
+namespace AsyncNotes;
+
+/// <summary>Makes an <see cref="IAsyncDisposable"/> from a cleanup delegate: the C# shape of Python's
+/// <c>@contextlib.asynccontextmanager</c>.</summary>
+/// <remarks>
+/// <para>The Python lines it replaces:</para>
+/// <code>
+/// @contextlib.asynccontextmanager
+/// async def transaction(conn):
+///     await conn.execute("BEGIN")
+///     try:
+///         yield
+///     finally:
+///         await conn.execute("END")
+/// </code>
+/// <para>In C#, the code before <c>yield</c> runs in a method that returns the disposable; the code after it is the
+/// delegate:</para>
+/// <code>
+/// async Task&lt;IAsyncDisposable&gt; TransactionAsync(DbConnection conn, CancellationToken ct)
+/// {
+///     await ExecuteAsync(conn, "BEGIN", ct);
+///     return AsyncDisposable.Create(() => ExecuteAsync(conn, "END", CancellationToken.None));
+/// }
+/// await using (await TransactionAsync(conn, ct)) { ... }
+/// </code>
+/// <para>Unlike the generator, the cleanup cannot see or suppress an exception leaving the block (see
+/// <see cref="AsyncExitStack"/>).</para>
+/// </remarks>
+public static class AsyncDisposable
+{
+    /// <summary>Returns an <see cref="IAsyncDisposable"/> whose <see cref="IAsyncDisposable.DisposeAsync"/> runs
+    /// <paramref name="disposeAsync"/>.</summary>
+    /// <param name="disposeAsync">The cleanup.</param>
+    /// <returns>A disposable that runs <paramref name="disposeAsync"/> on its first <c>DisposeAsync</c> only: later calls, from
+    /// any thread, return at once (the .NET rule that disposing twice is harmless).</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="disposeAsync"/> is <see langword="null"/>.</exception>
+    public static IAsyncDisposable Create(Func<ValueTask> disposeAsync)
+    {
+        ArgumentNullException.ThrowIfNull(disposeAsync);
+        return new DelegateDisposable(disposeAsync);
+    }
+
+    private sealed class DelegateDisposable(Func<ValueTask> disposeAsync) : IAsyncDisposable
+    {
+        private Func<ValueTask>? _disposeAsync = disposeAsync;
+
+        public ValueTask DisposeAsync() => Interlocked.Exchange(ref _disposeAsync, null)?.Invoke() ?? default;
+    }
+}
