@@ -1,3 +1,4 @@
+using AsyncNotes.Samples.ContextManagers;
 using AsyncNotes.Samples.CoreConcepts;
 using AsyncNotes.Samples.Gather;
 using AsyncNotes.Samples.Queues;
@@ -16,6 +17,7 @@ using AsyncNotes.Samples.WaitAndTimeouts;
     ("03 gather vs wait: asyncio.wait, as_completed, wait_for, timeout, shield, staggered_race", WaitAndTimeoutsSample.Run),
     ("03b TaskGroup: async with asyncio.TaskGroup(), structured concurrency", TaskGroupSample.Run),
     ("04 Semaphore, limit concurrency: asyncio.Semaphore, Lock, Event, Condition, Barrier", SemaphoreSample.Run),
+    ("05 Async context managers and iterators: async with, async for, contextlib.AsyncExitStack", ContextManagersSample.Run),
     ("06 asyncio.Queue, producer/consumer: Queue(maxsize), task_done/join, shutdown, LifoQueue, PriorityQueue", QueueSample.Run),
 ];
 

@@ -79,7 +79,7 @@ public sealed class AsyncExitStack : IAsyncDisposable
     /// <exception cref="ObjectDisposedException">The stack was disposed before or while the resource was opened.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled before the call, or
     /// <paramref name="openAsync"/> observed it.</exception>
-    public async Task<T> EnterAsyncContextAsync<T>(Func<CancellationToken, ValueTask<T>> openAsync, CancellationToken cancellationToken = default)
+    public async Task<T> EnterAsyncContextAsync<T>(Func<CancellationToken, Task<T>> openAsync, CancellationToken cancellationToken = default)
         where T : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(openAsync);

@@ -91,7 +91,9 @@ public static partial class AsyncIO
         using var both = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, enumeratorCancellation);
         CancellationToken token = both.Token;
         var run = new MapRun<TResult>(EventLoop.Current);
-        using CancellationTokenRegistration onCancel = token.UnsafeRegister(static s => ((MapRun<TResult>)s!).CancelAll(), run);
+        // await using: a registration whose callback is running on another thread is waited for, without blocking the loop.
+        await using ConfiguredAsyncDisposable onCancel = token.UnsafeRegister(static s => ((MapRun<TResult>)s!).CancelAll(), run)
+            .ConfigureAwait(LoopAware.OnLoop);
         Dictionary<int, TResult>? waiting = ordered ? [] : null;
         int started = 0;
         int yielded = 0;

@@ -167,7 +167,7 @@ public sealed class AsyncExitStackTests
             {
                 _ = await stack.EnterAsyncContextAsync(_ => name == "bad"
                     ? throw new IOException("cannot open bad")
-                    : ValueTask.FromResult(new Resource(name, log)));
+                    : Task.FromResult(new Resource(name, log)));
             }
 
             return stack.PopAll();
@@ -198,7 +198,7 @@ public sealed class AsyncExitStackTests
         FluentActions.Invoking(() => stack.PushCallback(() => runs++)).Should().Throw<ObjectDisposedException>();
         FluentActions.Invoking(() => stack.PushAsyncCallback(() => default)).Should().Throw<ObjectDisposedException>();
         FluentActions.Invoking(stack.PopAll).Should().Throw<ObjectDisposedException>();
-        await FluentActions.Awaiting(() => stack.EnterAsyncContextAsync(_ => ValueTask.FromResult(resource)))
+        await FluentActions.Awaiting(() => stack.EnterAsyncContextAsync(_ => Task.FromResult(resource)))
             .Should().ThrowAsync<ObjectDisposedException>();
 
         await stack.DisposeAsync();
@@ -250,7 +250,7 @@ public sealed class AsyncExitStackTests
         await FluentActions.Awaiting(() => stack.EnterAsyncContextAsync(_ =>
             {
                 opened = true;
-                return ValueTask.FromResult(AsyncDisposable.Create(() => default));
+                return Task.FromResult(AsyncDisposable.Create(() => default));
             }, new CancellationToken(canceled: true)))
             .Should().ThrowAsync<OperationCanceledException>();
 
@@ -268,7 +268,7 @@ public sealed class AsyncExitStackTests
         _ = await stack.EnterAsyncContextAsync(ct =>
         {
             seen = ct;
-            return ValueTask.FromResult(AsyncDisposable.Create(() => default));
+            return Task.FromResult(AsyncDisposable.Create(() => default));
         }, source.Token);
 
         seen.Should().Be(source.Token);
@@ -286,7 +286,7 @@ public sealed class AsyncExitStackTests
         FluentActions.Invoking(() => stack.PushAsyncCallback(null!)).Should().Throw<ArgumentNullException>();
         FluentActions.Invoking(() => AsyncDisposable.Create(null!)).Should().Throw<ArgumentNullException>();
         await FluentActions.Awaiting(() => stack.EnterAsyncContextAsync<IAsyncDisposable>(null!)).Should().ThrowAsync<ArgumentNullException>();
-        await FluentActions.Awaiting(() => stack.EnterAsyncContextAsync(_ => ValueTask.FromResult<IAsyncDisposable>(null!)))
+        await FluentActions.Awaiting(() => stack.EnterAsyncContextAsync(_ => Task.FromResult<IAsyncDisposable>(null!)))
             .Should().ThrowAsync<ArgumentNullException>();
         stack.Count.Should().Be(0);
     }

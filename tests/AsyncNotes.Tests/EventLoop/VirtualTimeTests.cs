@@ -104,7 +104,7 @@ public sealed class VirtualTimeTests
             {
                 TimeProvider time = TestLoop.Current.Time;
                 using var cts = new CancellationTokenSource(TestLoop.Seconds(30), time);
-                using CancellationTokenRegistration registration = cts.Token.Register(() => log.AddAt("token cancelled"));
+                await using CancellationTokenRegistration registration = cts.Token.Register(() => log.AddAt("token cancelled"));
                 await Task.Delay(TestLoop.Seconds(10), time);
                 log.AddAt("delay done");
                 log.Add($"utc {time.GetUtcNow():HH:mm:ss}");

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using AsyncNotes.Samples.ContextManagers;
 using AsyncNotes.Samples.CoreConcepts;
 using AsyncNotes.Samples.Gather;
 using AsyncNotes.Samples.Queues;
@@ -20,6 +21,7 @@ public sealed partial class SampleOutputTests
         { "03-WaitAndTimeouts", WaitAndTimeoutsSample.Run },
         { "03b-TaskGroup", TaskGroupSample.Run },
         { "04-Semaphore", SemaphoreSample.Run },
+        { "05-AsyncContextManagersAndIterators", ContextManagersSample.Run },
         { "06-Queue", QueueSample.Run },
     };
 

@@ -23,7 +23,7 @@ public sealed class TaskGroupReviewTests
                 var registered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 _ = tg.CreateTask(async ct =>
                 {
-                    using CancellationTokenRegistration r = ct.Register(() => throw callback);
+                    await using CancellationTokenRegistration r = ct.Register(() => throw callback);
                     registered.SetResult();
                     await Task.Delay(Timeout.Infinite, ct);
                 });
@@ -49,7 +49,7 @@ public sealed class TaskGroupReviewTests
                 var registered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 _ = tg.CreateTask(async ct =>
                 {
-                    using CancellationTokenRegistration r = ct.Register(() => throw callback);
+                    await using CancellationTokenRegistration r = ct.Register(() => throw callback);
                     registered.SetResult();
                     try
                     {
@@ -122,7 +122,7 @@ public sealed class TaskGroupReviewTests
             {
                 _ = AsyncIO.CreateTask(async ct =>
                 {
-                    using CancellationTokenRegistration r = ct.Register(() => throw new InvalidTimeZoneException("callback"));
+                    await using CancellationTokenRegistration r = ct.Register(() => throw new InvalidTimeZoneException("callback"));
                     await AsyncIO.SleepAsync(Seconds(10), ct);
                 });
                 other = AsyncIO.CreateTask(ct => AsyncIO.SleepAsync(Seconds(100), ct));
@@ -197,7 +197,7 @@ public sealed class TaskGroupReviewTests
                 {
                     _ = tg.CreateTask(async ct =>
                     {
-                        using CancellationTokenRegistration r = ct.Register(() => callbackThread = Environment.CurrentManagedThreadId);
+                        await using CancellationTokenRegistration r = ct.Register(() => callbackThread = Environment.CurrentManagedThreadId);
                         await AsyncIO.ToThreadAsync(caller.Cancel, ct); // cancelled from a pool thread, while the loop waits for it
                         await AsyncIO.SleepAsync(Seconds(10), ct);
                     });

@@ -1,0 +1,3 @@
+using AsyncNotes.Samples.ContextManagers;
+
+ContextManagersSample.Run(Console.Out);

@@ -1,0 +1,53 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp.Testing;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Testing;
+
+namespace AsyncNotes.Analyzers.Tests;
+
+/// <summary>Runs Roslyn's analyzer and code-fix harness against the framework this test runs on, so no reference-assembly
+/// package is downloaded at test time: the snippets compile against the same BCL a user's project sees.</summary>
+internal static class Verify<TAnalyzer, TCodeFix>
+    where TAnalyzer : DiagnosticAnalyzer, new()
+    where TCodeFix : CodeFixProvider, new()
+{
+    private static readonly ImmutableArray<MetadataReference> s_framework = [.. ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!)
+        .Split(Path.PathSeparator)
+        .Where(path => Path.GetFileName(path) is var name && (name.StartsWith("System.", StringComparison.Ordinal) || name is "System.dll" or "netstandard.dll" or "mscorlib.dll"))
+        .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))];
+
+    /// <summary>The diagnostic at the span marked <c>{|#n:...|}</c>, with its message argument.</summary>
+    public static DiagnosticResult Diagnostic(int location, string type) =>
+        new DiagnosticResult(new TAnalyzer().SupportedDiagnostics[0]).WithLocation(location).WithArguments(type);
+
+    /// <summary>Asserts that <paramref name="source"/> produces exactly <paramref name="expected"/>, and nothing else.</summary>
+    public static Task AnalyzerAsync(string source, params DiagnosticResult[] expected)
+    {
+        var test = new CSharpAnalyzerTest<TAnalyzer, DefaultVerifier> { TestCode = source };
+        Configure(test);
+        test.ExpectedDiagnostics.AddRange(expected);
+        return test.RunAsync(TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>Asserts the diagnostics of <paramref name="source"/>, and that applying every fix yields <paramref name="fixedSource"/>.</summary>
+    public static Task CodeFixAsync(string source, string fixedSource, params DiagnosticResult[] expected)
+    {
+        var test = new CSharpCodeFixTest<TAnalyzer, TCodeFix, DefaultVerifier> { TestCode = source, FixedCode = fixedSource };
+        Configure(test);
+        test.ExpectedDiagnostics.AddRange(expected);
+        return test.RunAsync(TestContext.Current.CancellationToken);
+    }
+
+    private static void Configure<TVerifier>(AnalyzerTest<TVerifier> test)
+        where TVerifier : IVerifier, new()
+    {
+        test.ReferenceAssemblies = new ReferenceAssemblies("net10.0");
+        test.TestState.AdditionalReferences.AddRange(s_framework);
+        if (test is CodeFixTest<TVerifier> fix)
+        {
+            fix.FixedState.AdditionalReferences.AddRange(s_framework);
+        }
+    }
+}
