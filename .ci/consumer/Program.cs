@@ -2,13 +2,14 @@ using System.IO.Compression;
 using System.Xml.Linq;
 using AsyncNotes;
 
-// 1. The package has what a NuGet user needs: the library and its XML docs for net10.0, the readme, the licence and the
-//    repository in its metadata.
+// 1. The package has what a NuGet user needs: the library and its XML docs for net10.0, its analyzers, the readme, the
+//    licence and the repository in its metadata.
 if (args.Length > 0)
 {
     using ZipArchive package = ZipFile.OpenRead(args[0]);
     string[] entries = [.. package.Entries.Select(e => e.FullName)];
-    string[] required = ["lib/net10.0/AsyncNotes.dll", "lib/net10.0/AsyncNotes.xml", "PACKAGE.md", "AsyncNotes.nuspec"];
+    string[] required = ["lib/net10.0/AsyncNotes.dll", "lib/net10.0/AsyncNotes.xml", "PACKAGE.md", "AsyncNotes.nuspec",
+        "analyzers/dotnet/cs/AsyncNotes.Analyzers.dll", "analyzers/dotnet/cs/AsyncNotes.Analyzers.CodeFixes.dll"];
     string[] missing = [.. required.Where(r => !entries.Contains(r))];
     if (missing.Length > 0)
     {

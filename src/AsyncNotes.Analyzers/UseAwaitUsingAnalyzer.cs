@@ -98,7 +98,7 @@ public sealed class UseAwaitUsingAnalyzer : DiagnosticAnalyzer
 
     private static void Report(OperationAnalysisContext context, SyntaxToken usingKeyword, ITypeSymbol? type)
     {
-        if (type is not null && AwaitIsAllowedAt(usingKeyword.Parent))
+        if (type is not null && AwaitIsAllowedAt(usingKeyword.Parent, context.ContainingSymbol))
         {
             context.ReportDiagnostic(Diagnostic.Create(Rule, usingKeyword.GetLocation(), type.WithNullableAnnotation(NullableAnnotation.None).ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)));
         }
@@ -121,7 +121,7 @@ public sealed class UseAwaitUsingAnalyzer : DiagnosticAnalyzer
     }
 
     // The nearest enclosing function decides: `await` is allowed only in an async one, and not inside lock or unsafe.
-    private static bool AwaitIsAllowedAt(SyntaxNode? node)
+    private static bool AwaitIsAllowedAt(SyntaxNode? node, ISymbol containingSymbol)
     {
         for (; node is not null; node = node.Parent)
         {
@@ -139,7 +139,9 @@ public sealed class UseAwaitUsingAnalyzer : DiagnosticAnalyzer
                 case AccessorDeclarationSyntax or BasePropertyDeclarationSyntax:
                     return false;
                 case GlobalStatementSyntax:
-                    return true; // top-level statements: the compiler makes Main async when it awaits
+                    // Top-level statements: only when they already await (the compiler's Main is async); turning a
+                    // synchronous Main into an async one to satisfy this rule would be a different change.
+                    return containingSymbol is IMethodSymbol { IsAsync: true };
             }
         }
 

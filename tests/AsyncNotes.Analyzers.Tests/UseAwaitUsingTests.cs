@@ -213,6 +213,22 @@ public sealed class UseAwaitUsingTests
     }
 
     [Fact]
+    public async Task TopLevelStatements_AreReportedOnlyWhenTheyAlreadyAwait()
+    {
+        const string Awaiting = Usings + """
+            {|#0:using|} var file = new FileStream("a", FileMode.Open);
+            await file.FlushAsync();
+            """;
+        const string Synchronous = Usings + """
+            using var file = new FileStream("a", FileMode.Open);
+            file.Flush();
+            """;
+
+        await Verifier.ProgramAnalyzerAsync(Awaiting, Verifier.Diagnostic(0, "FileStream"));
+        await Verifier.ProgramAnalyzerAsync(Synchronous);
+    }
+
+    [Fact]
     public void Rule_HasItsIdSeverityAndHelpPage()
     {
         var rule = UseAwaitUsingAnalyzer.Rule;

@@ -31,6 +31,16 @@ internal static class Verify<TAnalyzer, TCodeFix>
         return test.RunAsync(TestContext.Current.CancellationToken);
     }
 
+    /// <summary>As <see cref="AnalyzerAsync"/>, for a program written as top-level statements.</summary>
+    public static Task ProgramAnalyzerAsync(string source, params DiagnosticResult[] expected)
+    {
+        var test = new CSharpAnalyzerTest<TAnalyzer, DefaultVerifier> { TestCode = source };
+        Configure(test);
+        test.TestState.OutputKind = OutputKind.ConsoleApplication;
+        test.ExpectedDiagnostics.AddRange(expected);
+        return test.RunAsync(TestContext.Current.CancellationToken);
+    }
+
     /// <summary>Asserts the diagnostics of <paramref name="source"/>, and that applying every fix yields <paramref name="fixedSource"/>.</summary>
     public static Task CodeFixAsync(string source, string fixedSource, params DiagnosticResult[] expected)
     {
