@@ -10,6 +10,7 @@ public sealed class AsyncDb : IAsyncDisposable
 {
     private readonly SqliteConnection _connection;
     private readonly Action<string> _log;
+    private SqliteCommand? _usersQuery;
 
     private AsyncDb(SqliteConnection connection, string name, Action<string> log)
     {
@@ -96,23 +97,34 @@ public sealed class AsyncDb : IAsyncDisposable
 
     /// <summary>The trap: the same stream without <c>using</c> or <c>finally</c>. The reader is closed only after the last
     /// row; an enumeration that is cancelled or left early leaves it open, holding the database's lock.</summary>
+    /// <remarks>It runs the query through a command kept for reuse (a prepared statement, as a hot query would), so the
+    /// statement the open reader holds stays reachable: the lock is then held until the connection closes. With a command
+    /// of its own, the lock would last until the garbage collector finalised the statement, at a moment nobody chose.</remarks>
     public async IAsyncEnumerable<User> StreamUsersWithoutFinallyAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        SqliteCommand command = _connection.CreateCommand();
-        command.CommandText = "SELECT id, name, age FROM users ORDER BY id";
-        SqliteDataReader reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (_usersQuery is null)
+        {
+            _usersQuery = _connection.CreateCommand();
+            _usersQuery.CommandText = "SELECT id, name, age FROM users ORDER BY id";
+        }
+
+        SqliteDataReader reader = await _usersQuery.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             yield return new User(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2));
         }
 
         await reader.DisposeAsync();
-        await command.DisposeAsync();
     }
 
     /// <summary>Closes the connection, and with it the file: Python's <c>__aexit__</c>.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_usersQuery is not null)
+        {
+            await _usersQuery.DisposeAsync();
+        }
+
         await _connection.DisposeAsync();
         _log($"closed {Name}");
     }

@@ -3,7 +3,8 @@ namespace AsyncNotes;
 /// <summary>Makes an <see cref="IAsyncDisposable"/> from a cleanup delegate: the C# shape of Python's
 /// <c>@contextlib.asynccontextmanager</c>.</summary>
 /// <remarks>
-/// <para>The Python lines it replaces:</para>
+/// <para>Maps <c>@contextlib.asynccontextmanager</c>, the decorator asyncio code uses to write an <c>async with</c> resource as
+/// one generator function. The Python lines it replaces:</para>
 /// <code>
 /// @contextlib.asynccontextmanager
 /// async def transaction(conn):

@@ -6,7 +6,8 @@ namespace AsyncNotes;
 /// <summary>A stack of cleanups that are run in reverse order when it is disposed: Python's
 /// <c>contextlib.AsyncExitStack</c>, for a number of resources known only at run time.</summary>
 /// <remarks>
-/// <para>Maps <c>contextlib.AsyncExitStack</c>. The Python lines it replaces:</para>
+/// <para>Maps <c>contextlib.AsyncExitStack</c>, the stack asyncio code uses for <c>async with</c> over a number of resources
+/// known only at run time. The Python lines it replaces:</para>
 /// <code>
 /// async with contextlib.AsyncExitStack() as stack:
 ///     conns = [await stack.enter_async_context(open_db(path)) for path in paths]
