@@ -361,9 +361,27 @@ public sealed partial class EventLoop
             _trackedInFlight++;
         }
 
-        // Completed inside a callback on the loop (below), so its continuations run on the loop thread.
+        return DeliverTrackedAsync(Task.Run(work, cancellationToken));
+    }
+
+    /// <summary>Tracks work already started off the loop (an executor's queued item): virtual time waits for it, from now until
+    /// its outcome is delivered on the loop. Call on the loop's thread, before anything else of the loop's can run.</summary>
+    internal Task<T> TrackAsync<T>(Task<T> offLoop)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_closed, this);
+            _trackedInFlight++;
+        }
+
+        return DeliverTrackedAsync(offLoop);
+    }
+
+    // Completes the returned task inside a callback on the loop, so its continuations run on the loop thread. Once the loop
+    // has closed, the outcome is posted nowhere (the work finishing late calls nothing of the loop's).
+    private Task<T> DeliverTrackedAsync<T>(Task<T> offLoop)
+    {
         var result = new TaskCompletionSource<T>();
-        Task<T> offLoop = Task.Run(work, cancellationToken);
 
         // The in-flight count drops on the loop thread, in the same callback that completes the result. Dropping it on the
         // worker thread instead would open a window in which the loop sees nothing in flight and nothing ready, and

@@ -42,12 +42,6 @@ public static partial class AsyncIO
     public static Task ToThreadAsync(Action work, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(work);
-        return ToThreadAsync(
-            () =>
-            {
-                work();
-                return true;
-            },
-            cancellationToken);
+        return ToThreadAsync(WorkWithoutResult.ReturningTrue(work), cancellationToken);
     }
 }

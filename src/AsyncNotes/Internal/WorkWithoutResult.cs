@@ -9,6 +9,14 @@ internal static class WorkWithoutResult
     public static Func<CancellationToken, Task<bool>> ReturningTrue(Func<CancellationToken, Task> work) =>
         ct => TrueWhenDoneAsync(work(ct) ?? throw TaskOutcomes.NullTask("The work delegate"));
 
+    /// <summary>A blocking function that returns <see langword="true"/> after <paramref name="work"/> ran (for
+    /// <c>ToThreadAsync</c> and an executor's <c>Submit</c>).</summary>
+    public static Func<bool> ReturningTrue(Action work) => () =>
+    {
+        work();
+        return true;
+    };
+
     /// <summary>A task that returns <see langword="true"/> when <paramref name="task"/> completes (its failure or cancellation passes through).</summary>
     public static async Task<bool> TrueWhenDoneAsync(Task task)
     {
