@@ -17,7 +17,8 @@ namespace AsyncNotes.Analyzers;
 /// <list type="bullet">
 ///   <item>Reported only where <c>await using</c> is allowed: in an <c>async</c> method, local function or lambda, outside
 ///   a <c>lock</c> statement and an <c>unsafe</c> block.</item>
-///   <item>Not reported for types whose <c>Dispose</c> does no I/O and never blocks: <see cref="System.IO.MemoryStream"/>,
+///   <item>Not reported for types whose <c>Dispose</c> does no I/O and never blocks, and their subclasses:
+///   <see cref="System.IO.MemoryStream"/>, <see cref="System.IO.StringWriter"/>,
 ///   timers (<c>ITimer</c>, <see cref="System.Threading.Timer"/>), and AsyncNotes'
 ///   <c>AsyncReleaser</c> (the permit of <c>using (await sem.AcquireAsync())</c>).</item>
 ///   <item>No analyzer of the BCL or the VSTHRD set reports this (CA1849 and VSTHRD103 look at calls, not at
@@ -30,7 +31,7 @@ public sealed class UseAwaitUsingAnalyzer : DiagnosticAnalyzer
     // Types with DisposeAsync whose Dispose does no I/O and never blocks: `using` is right for them. (A timer's Dispose
     // returns at once; its DisposeAsync also waits for a callback already running, a different promise, not a faster one.)
     private static readonly string[] SynchronousByDesign =
-        ["System.IO.MemoryStream", "System.Threading.ITimer", "System.Threading.Timer", "AsyncNotes.AsyncReleaser"];
+        ["System.IO.MemoryStream", "System.IO.StringWriter", "System.Threading.ITimer", "System.Threading.Timer", "AsyncNotes.AsyncReleaser"];
 
     internal static readonly DiagnosticDescriptor Rule = new(
         DiagnosticIds.UseAwaitUsing,
@@ -60,7 +61,7 @@ public sealed class UseAwaitUsingAnalyzer : DiagnosticAnalyzer
                 return; // a framework without IAsyncDisposable has no await using either
             }
 
-            var resources = new AsyncDisposableTypes(asyncDisposable, [.. SynchronousByDesign
+            var resources = new AsyncDisposableTypes(start.Compilation, asyncDisposable, [.. SynchronousByDesign
                 .Select(start.Compilation.GetTypeByMetadataName)
                 .Where(type => type is not null)
                 .Select(type => type!)]);
@@ -120,15 +121,26 @@ public sealed class UseAwaitUsingAnalyzer : DiagnosticAnalyzer
         return null;
     }
 
-    // The nearest enclosing function decides: `await` is allowed only in an async one, and not inside lock or unsafe.
-    private static bool AwaitIsAllowedAt(SyntaxNode? node, ISymbol containingSymbol)
+    // `await` is allowed only in an async function (the nearest enclosing one decides), not inside a lock statement of that
+    // function, and nowhere in an unsafe context (an unsafe block, or an unsafe function or type around it: CS4004).
+    private static bool AwaitIsAllowedAt(SyntaxNode? node, ISymbol containingSymbol) =>
+        node is not null && !InUnsafeContext(node) && InAsyncFunctionOutsideLock(node, containingSymbol);
+
+    private static bool InUnsafeContext(SyntaxNode node) => node.AncestorsAndSelf().Any(n => n switch
+    {
+        UnsafeStatementSyntax => true,
+        MemberDeclarationSyntax member => member.Modifiers.Any(SyntaxKind.UnsafeKeyword),
+        LocalFunctionStatementSyntax local => local.Modifiers.Any(SyntaxKind.UnsafeKeyword),
+        _ => false,
+    });
+
+    private static bool InAsyncFunctionOutsideLock(SyntaxNode? node, ISymbol containingSymbol)
     {
         for (; node is not null; node = node.Parent)
         {
             switch (node)
             {
                 case LockStatementSyntax:
-                case UnsafeStatementSyntax:
                     return false;
                 case AnonymousFunctionExpressionSyntax lambda:
                     return lambda.AsyncKeyword.IsKind(SyntaxKind.AsyncKeyword);
@@ -148,11 +160,26 @@ public sealed class UseAwaitUsingAnalyzer : DiagnosticAnalyzer
         return false;
     }
 
-    private sealed class AsyncDisposableTypes(INamedTypeSymbol asyncDisposable, ImmutableArray<INamedTypeSymbol> excluded)
+    // A resource type `await using` accepts: one with an implicit conversion to IAsyncDisposable (its interfaces, a type
+    // parameter's constraints), unless it or a base class is synchronous by design.
+    private sealed class AsyncDisposableTypes(Compilation compilation, INamedTypeSymbol asyncDisposable, ImmutableArray<INamedTypeSymbol> excluded)
     {
         public bool Contains(ITypeSymbol type) =>
-            !excluded.Contains(type, SymbolEqualityComparer.Default)
-            && (SymbolEqualityComparer.Default.Equals(type, asyncDisposable)
-                || type.AllInterfaces.Contains(asyncDisposable, SymbolEqualityComparer.Default));
+            type.TypeKind is not TypeKind.Dynamic and not TypeKind.Error
+            && !IsExcluded(type)
+            && compilation.ClassifyConversion(type, asyncDisposable).IsImplicit;
+
+        private bool IsExcluded(ITypeSymbol type)
+        {
+            for (ITypeSymbol? t = type; t is not null; t = t.BaseType)
+            {
+                if (excluded.Contains(t.OriginalDefinition, SymbolEqualityComparer.Default))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
     }
 }

@@ -116,6 +116,31 @@ public sealed class UseAwaitUsingTests
     }
 
     [Fact]
+    public async Task ATypeParameter_ConstrainedToAnAsyncDisposable_IsReported()
+    {
+        const string Source = Usings + """
+            class C
+            {
+                async Task M<T>(T resource) where T : IDisposable, IAsyncDisposable
+                {
+                    {|#0:using|} (resource)
+                    {
+                        await Task.Yield();
+                    }
+                }
+
+                async Task N<T>(T stream) where T : Stream
+                {
+                    {|#1:using|} T s = stream;
+                    await Task.Yield();
+                }
+            }
+            """;
+
+        await Verifier.AnalyzerAsync(Source, Verifier.Diagnostic(0, "T"), Verifier.Diagnostic(1, "T"));
+    }
+
+    [Fact]
     public async Task AwaitUsing_IsNotReported()
     {
         const string Source = Usings + """
@@ -169,6 +194,20 @@ public sealed class UseAwaitUsingTests
                     await Task.Yield();
                 }
 
+                // A subclass of MemoryStream, and a StringWriter: no I/O either.
+                async Task InMemory()
+                {
+                    using var mine = new MyMemory();
+                    using var text = new StringWriter();
+                    await Task.Yield();
+                }
+
+                // await is not allowed in an unsafe context: an unsafe method, or a method of an unsafe type.
+                unsafe async Task UnsafeMethod(string path)
+                {
+                    using var file = new FileStream(path, FileMode.Open);
+                }
+
                 // AsyncNotes' permit: Dispose releases it, no I/O.
                 async Task Permit(AsyncNotes.AsyncReleaser releaser)
                 {
@@ -196,6 +235,18 @@ public sealed class UseAwaitUsingTests
                     {
                         using var file = new FileStream(path, FileMode.Open);
                     }
+                }
+            }
+
+            class MyMemory : MemoryStream
+            {
+            }
+
+            unsafe class UnsafeType
+            {
+                async Task M(string path)
+                {
+                    using var file = new FileStream(path, FileMode.Open);
                 }
             }
 

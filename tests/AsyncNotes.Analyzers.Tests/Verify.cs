@@ -54,6 +54,11 @@ internal static class Verify<TAnalyzer, TCodeFix>
         where TVerifier : IVerifier, new()
     {
         test.ReferenceAssemblies = new ReferenceAssemblies("net10.0");
+        test.SolutionTransforms.Add((solution, projectId) =>
+        {
+            var options = (Microsoft.CodeAnalysis.CSharp.CSharpCompilationOptions)solution.GetProject(projectId)!.CompilationOptions!;
+            return solution.WithProjectCompilationOptions(projectId, options.WithAllowUnsafe(true));
+        });
         test.TestState.AdditionalReferences.AddRange(s_framework);
         if (test is CodeFixTest<TVerifier> fix)
         {

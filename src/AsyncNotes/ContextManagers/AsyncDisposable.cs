@@ -20,7 +20,7 @@ namespace AsyncNotes;
 /// async Task&lt;IAsyncDisposable&gt; TransactionAsync(DbConnection conn, CancellationToken ct)
 /// {
 ///     await ExecuteAsync(conn, "BEGIN", ct);
-///     return AsyncDisposable.Create(() => ExecuteAsync(conn, "END", CancellationToken.None));
+///     return AsyncDisposable.Create(async () => await ExecuteAsync(conn, "END", CancellationToken.None));
 /// }
 /// await using (await TransactionAsync(conn, ct)) { ... }
 /// </code>
@@ -33,7 +33,8 @@ public static class AsyncDisposable
     /// <paramref name="disposeAsync"/>.</summary>
     /// <param name="disposeAsync">The cleanup.</param>
     /// <returns>A disposable that runs <paramref name="disposeAsync"/> on its first <c>DisposeAsync</c> only: later calls, from
-    /// any thread, return at once (the .NET rule that disposing twice is harmless).</returns>
+    /// any thread, return at once (the .NET rule that disposing twice is harmless). An exception thrown by
+    /// <paramref name="disposeAsync"/> before it returns its task fails the returned task instead of escaping the call.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="disposeAsync"/> is <see langword="null"/>.</exception>
     public static IAsyncDisposable Create(Func<ValueTask> disposeAsync)
     {
@@ -45,6 +46,18 @@ public static class AsyncDisposable
     {
         private Func<ValueTask>? _disposeAsync = disposeAsync;
 
-        public ValueTask DisposeAsync() => Interlocked.Exchange(ref _disposeAsync, null)?.Invoke() ?? default;
+        public ValueTask DisposeAsync()
+        {
+            try
+            {
+                return Interlocked.Exchange(ref _disposeAsync, null)?.Invoke() ?? default;
+            }
+#pragma warning disable CA1031 // a cleanup that throws before returning its task fails the task, as an async method would
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                return ValueTask.FromException(ex);
+            }
+        }
     }
 }

@@ -35,8 +35,10 @@ namespace AsyncNotes;
 ///   <see cref="DisposeAsync"/> does nothing. Python's stack can be reused after <c>aclose()</c>; a disposed .NET object
 ///   cannot. A cleanup that pushes onto the stack it runs from is refused the same way.</item>
 ///   <item>Thread safety: pushing, <see cref="PopAll"/> and <see cref="DisposeAsync"/> may be called from any thread
-///   concurrently; each push either lands before the unwinding starts (and is run) or throws. The cleanups themselves run
-///   on the thread that disposes, one at a time, and on a loop they stay on the loop.</item>
+///   concurrently; each push either lands before the unwinding starts (and is run) or throws. The cleanups run one at a
+///   time. On a loop they all run on the loop. Off a loop, the library captures no context: the first cleanup starts on
+///   the thread pool, and each runs wherever the previous one's await completed, so a cleanup that needs a particular
+///   thread (a UI object) must get there itself.</item>
 /// </list>
 /// <para>What C# cannot do: Python's <c>__aexit__</c> sees the exception leaving the block and may suppress it;
 /// <see cref="IAsyncDisposable.DisposeAsync"/> sees nothing, so there is no <c>push_async_exit</c> with exception details
@@ -50,6 +52,7 @@ public sealed class AsyncExitStack : IAsyncDisposable
 {
     private readonly object _gate = new();
     private List<Func<ValueTask>>? _exits = [];
+    private Task? _unwinding; // set, under _gate, by the DisposeAsync that takes the cleanups
 
     /// <summary>How many cleanups are waiting to run; 0 once the stack is disposed.</summary>
     public int Count
@@ -72,8 +75,9 @@ public sealed class AsyncExitStack : IAsyncDisposable
     /// <remarks>
     /// <list type="bullet">
     ///   <item>If <paramref name="openAsync"/> throws, nothing is pushed and the exception propagates (nothing to close).</item>
-    ///   <item>If the stack is disposed while the resource is opening, the resource is disposed at once and
-    ///   <see cref="ObjectDisposedException"/> is thrown: nothing is left open.</item>
+    ///   <item>If the stack is disposed while the resource is opening, the resource is disposed once the stack's own cleanups
+    ///   have run (it was opened after all of them), and <see cref="ObjectDisposedException"/> is thrown, with the
+    ///   resource's own disposal failure, if any, as its inner exception: nothing is left open.</item>
     /// </list>
     /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="openAsync"/> is <see langword="null"/>, or returns <see langword="null"/>.</exception>
@@ -93,13 +97,30 @@ public sealed class AsyncExitStack : IAsyncDisposable
             throw new ArgumentNullException(nameof(openAsync), "The open function returned null.");
         }
 
-        if (!TryPush(resource.DisposeAsync))
+        if (TryPush(resource.DisposeAsync))
         {
-            await resource.DisposeAsync().ConfigureAwait(LoopAware.OnLoop);
-            throw new ObjectDisposedException(nameof(AsyncExitStack), "The stack was disposed while the resource was opening; the resource has been disposed.");
+            return resource;
         }
 
-        return resource;
+        // Opened too late: closed after the stack's own cleanups (it was opened after all of them), then refused.
+        await WaitForUnwindingAsync().ConfigureAwait(LoopAware.OnLoop);
+        Exception? closeFailure = null;
+        try
+        {
+            await resource.DisposeAsync().ConfigureAwait(LoopAware.OnLoop);
+        }
+#pragma warning disable CA1031 // kept as the inner exception of the ObjectDisposedException below
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            closeFailure = ex;
+        }
+
+        throw new ObjectDisposedException(
+            closeFailure is null
+                ? "The stack was disposed while the resource was opening; the resource has been disposed."
+                : "The stack was disposed while the resource was opening; disposing the resource failed too (see the inner exception).",
+            closeFailure);
     }
 
     /// <summary>Pushes an open resource's <see cref="IAsyncDisposable.DisposeAsync"/>: Python's
@@ -184,21 +205,40 @@ public sealed class AsyncExitStack : IAsyncDisposable
     /// <c>async with AsyncExitStack()</c>.</summary>
     /// <returns>A task that completes when every cleanup has run.</returns>
     /// <exception cref="AggregateException">More than one cleanup threw; it holds them in the order they were thrown.</exception>
-    /// <remarks>When exactly one cleanup throws, its exception is rethrown as it is (not wrapped). A second call, and a call
-    /// made while the first is unwinding, returns at once.</remarks>
+    /// <remarks>When exactly one cleanup throws, its exception is rethrown as it is (not wrapped). A second call completes
+    /// when the first call's unwinding has finished, without its exceptions (the first call reports them).</remarks>
     public async ValueTask DisposeAsync()
     {
         List<Func<ValueTask>>? exits;
+        TaskCompletionSource? unwound = null;
         lock (_gate)
         {
             (exits, _exits) = (_exits, null);
+            if (exits is not null)
+            {
+                unwound = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _unwinding = unwound.Task;
+            }
         }
 
         if (exits is null)
         {
+            await WaitForUnwindingAsync().ConfigureAwait(LoopAware.OnLoop);
             return;
         }
 
+        try
+        {
+            await UnwindAsync(exits).ConfigureAwait(LoopAware.OnLoop);
+        }
+        finally
+        {
+            unwound!.SetResult();
+        }
+    }
+
+    private static async Task UnwindAsync(List<Func<ValueTask>> exits)
+    {
         List<ExceptionDispatchInfo>? errors = null;
         for (int i = exits.Count - 1; i >= 0; i--)
         {
@@ -222,6 +262,15 @@ public sealed class AsyncExitStack : IAsyncDisposable
         if (errors is not null)
         {
             throw new AggregateException("More than one cleanup of the AsyncExitStack threw.", errors.Select(e => e.SourceException));
+        }
+    }
+
+    // Completes when the unwinding started by the first DisposeAsync has finished (that call reports its outcome).
+    private Task WaitForUnwindingAsync()
+    {
+        lock (_gate)
+        {
+            return _unwinding ?? Task.CompletedTask;
         }
     }
 

@@ -242,6 +242,68 @@ public sealed class AsyncExitStackTests
     }
 
     [Fact]
+    public void AResourceOpenedWhileTheStackUnwinds_IsClosedAfterTheStacksCleanups_AndASecondDisposeWaitsForThem()
+    {
+        var log = new List<string>();
+        RunVirtual(async () =>
+        {
+            var stack = new AsyncExitStack();
+            stack.PushAsyncCallback(async () =>
+            {
+                log.Add($"connection closing at {Now.TotalSeconds}s");
+                await AsyncIO.SleepAsync(Seconds(1));
+                log.Add($"connection closed at {Now.TotalSeconds}s");
+            });
+            Task<IAsyncDisposable> transaction = stack.EnterAsyncContextAsync(async ct =>
+            {
+                await AsyncIO.SleepAsync(Seconds(0.5), ct);
+                return AsyncDisposable.Create(() =>
+                {
+                    log.Add($"late transaction rolled back at {Now.TotalSeconds}s");
+                    return default;
+                });
+            });
+
+            Task first = stack.DisposeAsync().AsTask();
+            await AsyncIO.SleepAsync(Seconds(0.2));
+            await stack.DisposeAsync();
+            log.Add($"second DisposeAsync returned at {Now.TotalSeconds}s");
+            await first;
+            Exception? refused = await Capture.ExceptionAsync(() => transaction);
+            log.Add($"the open threw {refused?.GetType().Name}");
+        });
+
+        log.Should().Equal(
+            "connection closing at 0s",
+            "connection closed at 1s",
+            "second DisposeAsync returned at 1s",
+            "late transaction rolled back at 1s",
+            "the open threw ObjectDisposedException");
+    }
+
+    [Fact]
+    public void AResourceOpenedTooLate_ThatFailsToClose_StillReportsTheDisposedStack_WithTheFailureInside()
+    {
+        var closeFailure = new IOException("close failed");
+        Exception? thrown = RunVirtual(async () =>
+        {
+            var stack = new AsyncExitStack();
+            var opened = new AsyncEvent();
+            Task<IAsyncDisposable> enter = stack.EnterAsyncContextAsync(async ct =>
+            {
+                _ = await opened.WaitAsync(ct);
+                return AsyncDisposable.Create(() => throw closeFailure);
+            });
+
+            await stack.DisposeAsync();
+            opened.Set();
+            return await Capture.ExceptionAsync(() => enter);
+        });
+
+        thrown.Should().BeOfType<ObjectDisposedException>().Which.InnerException.Should().BeSameAs(closeFailure);
+    }
+
+    [Fact]
     public async Task EnterAsyncContextAsync_CancelledBeforehand_DoesNotOpen()
     {
         bool opened = false;
@@ -346,6 +408,18 @@ public sealed class AsyncExitStackTests
         await disposable.DisposeAsync();
 
         runs.Should().Be(1);
+    }
+
+    [Fact]
+    public async Task AsyncDisposableCreate_ACleanupThatThrowsBeforeReturning_FailsTheTask_InsteadOfThrowingFromTheCall()
+    {
+        var failure = new InvalidOperationException("thrown before any await");
+        IAsyncDisposable disposable = AsyncDisposable.Create(() => throw failure);
+
+        ValueTask disposal = disposable.DisposeAsync(); // does not throw here
+
+        Exception? thrown = await Capture.ExceptionAsync(() => disposal.AsTask());
+        thrown.Should().BeSameAs(failure);
     }
 
     private sealed class Resource(string name, List<string> log) : IAsyncDisposable

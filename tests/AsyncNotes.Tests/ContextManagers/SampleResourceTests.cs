@@ -31,6 +31,8 @@ public sealed class SampleResourceTests : IDisposable
             }
         }
 
+        // Checked with the connection still open (the await using above ends with the test).
+
         ids.Should().Equal(Enumerable.Range(1, Rows).Select(i => (long)i));
         lockedWhileStreaming.Should().BeTrue("the reader is open while rows are still coming: they are streamed, not buffered");
         (await Exclusive.CanLockDatabaseAsync(path, TestContext.Current.CancellationToken)).Should().BeTrue();
@@ -38,31 +40,38 @@ public sealed class SampleResourceTests : IDisposable
     }
 
     [Fact]
-    public async Task CancelledMidStream_ClosesTheReaderAndTheConnection()
+    public async Task CancelledMidStream_ClosesTheReader_WhileTheConnectionStaysOpen_AndThenTheConnection()
     {
         string path = await CreateDatabaseAsync();
         using var cancellation = new CancellationTokenSource();
         var seen = new List<long>();
+        bool lockableWithTheConnectionOpen = false;
 
-        async Task ReadUntilCancelledAsync()
+        await FluentActions.Awaiting(async () =>
         {
             await using AsyncDb db = await AsyncDb.OpenAsync(path, _log.Add, cancellationToken: TestContext.Current.CancellationToken);
-            await foreach (User user in db.StreamUsersAsync().WithCancellation(cancellation.Token))
+            try
             {
-                seen.Add(user.Id);
-                if (user.Id == 3)
+                await foreach (User user in db.StreamUsersAsync().WithCancellation(cancellation.Token))
                 {
-                    await cancellation.CancelAsync();
+                    seen.Add(user.Id);
+                    if (user.Id == 3)
+                    {
+                        await cancellation.CancelAsync();
+                    }
                 }
             }
-        }
-
-        await FluentActions.Awaiting(ReadUntilCancelledAsync).Should().ThrowAsync<OperationCanceledException>();
+            finally
+            {
+                // The connection is still open here: only the iterator's own cleanup can have released the reader's lock.
+                lockableWithTheConnectionOpen = await Exclusive.CanLockDatabaseAsync(path, TestContext.Current.CancellationToken);
+            }
+        }).Should().ThrowAsync<OperationCanceledException>();
 
         seen.Should().Equal(1, 2, 3);
+        lockableWithTheConnectionOpen.Should().BeTrue("the cancelled iterator closed its reader before the exception left the loop");
         _log.Should().Equal("open users.db", "reader opened", "reader closed", "closed users.db");
-        (await Exclusive.CanLockDatabaseAsync(path, TestContext.Current.CancellationToken)).Should().BeTrue("SQLite sees no open reader");
-        OpenDescriptors(path).Should().Be(0, "the connection closed the file");
+        OpenDescriptors(path).Should().Be(0, "then the connection closed the file");
     }
 
     [Fact]

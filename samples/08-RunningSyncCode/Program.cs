@@ -1,0 +1,3 @@
+using AsyncNotes.Samples.RunningSyncCode;
+
+RunningSyncCodeSample.Run(Console.Out);
