@@ -37,10 +37,11 @@ public static class RunningSyncCodeSample
 
     private static async Task RunPartsAsync(PartLog log, List<SlowCallback> reports)
     {
-        // A task that ticks every 10 ms while the loop is free: it counts how long the loop was ours. Left running;
-        // AsyncIO.Run cancels it when main returns, as asyncio.run cancels the tasks left.
+        // A task that ticks every 10 ms whenever the loop is free to run it. Left running: AsyncIO.Run cancels it when main
+        // returns, as asyncio.run cancels the tasks left.
         var ticker = new Ticker();
         _ = AsyncIO.CreateTask(ticker.RunAsync, name: "ticker");
+        await AsyncIO.SleepAsync(TickInterval * 3); // the ticker is under way before anything blocks
 
         await BlockingCallAsync(log, ticker, reports);
         await CappedExecutorAsync(log);

@@ -5,7 +5,7 @@ public static partial class AsyncIO
     /// <summary>Runs blocking <paramref name="work"/> on <paramref name="executor"/>, or on the thread pool when it is
     /// <see langword="null"/>, and awaits its result: Python's <c>loop.run_in_executor(executor, func)</c>.</summary>
     /// <remarks>
-    /// <para>Maps <c>loop.run_in_executor</c>. The Python lines it replaces:</para>
+    /// <para>Maps asyncio's <c>loop.run_in_executor</c>. The Python lines it replaces:</para>
     /// <code>
     /// rows = await loop.run_in_executor(None, blocking_query, sql)   # the default executor
     /// rows = await loop.run_in_executor(pool, blocking_query, sql)   # a ThreadPoolExecutor of its own
