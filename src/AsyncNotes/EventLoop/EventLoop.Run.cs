@@ -16,13 +16,15 @@ public sealed partial class EventLoop
         Volatile.Write(ref _running, true);
         try
         {
+            var mainInfo = new LoopTask("main", startedBy: null);
             Task<T> mainTask = StartOnNextTurn(() =>
             {
-                SetCurrentTaskName("main");
+                SetCurrentTask(mainInfo);
                 return main();
             });
             _ = TakeTaskName(); // main is asyncio's Task-1: the first task it creates is Task-2
-            Register(mainTask, "main", cancellation: null);
+            mainInfo.Task = mainTask;
+            Register(mainTask, mainInfo, cancellation: null);
 
             // asyncio.run stops through a done-callback of main: one callback after main finishes, so what main scheduled in
             // its last step (a new task's first step) still runs before the shutdown cancels it.

@@ -6,24 +6,27 @@ namespace AsyncNotes;
 // than EventLoopOptions.SlowCallbackDuration is reported with the task it belonged to.
 public sealed partial class EventLoop
 {
-    // The name of the loop task whose code is running. Set once at the start of each task (main, CreateTask); it then flows
-    // with the task's execution context into every continuation. The change handler sees the value whenever a callback
-    // switches to a task's context, which is how the loop learns which task a callback belonged to.
-    private static readonly AsyncLocal<string?> s_taskName = new(OnTaskNameChanged);
+    // The loop task whose code is running. Set once at the start of each task (main, CreateTask, a TaskGroup child); it then
+    // flows with the task's execution context into every continuation. The change handler sees the value whenever a
+    // callback switches to a task's context, which is how the loop learns which task a callback belonged to.
+    private static readonly AsyncLocal<LoopTask?> s_task = new(OnTaskNameChanged);
 
     private string? _taskSeenInCallback;
 
-    /// <summary>Names the loop task whose code runs in the current asynchronous flow (call at the start of the task).</summary>
-    internal static void SetCurrentTaskName(string name) => s_taskName.Value = name;
+    /// <summary>Marks the loop task whose code runs in the current asynchronous flow (call at the start of the task).</summary>
+    internal static void SetCurrentTask(LoopTask task) => s_task.Value = task;
+
+    /// <summary>The loop task whose code runs in the current asynchronous flow, if any.</summary>
+    internal static LoopTask? CurrentTask => s_task.Value;
 
     /// <summary>The name of the task whose code runs in the current asynchronous flow, if it has one.</summary>
-    internal static string? CurrentTaskName => s_taskName.Value;
+    internal static string? CurrentTaskName => s_task.Value?.Name;
 
-    private static void OnTaskNameChanged(AsyncLocalValueChangedArgs<string?> change)
+    private static void OnTaskNameChanged(AsyncLocalValueChangedArgs<LoopTask?> change)
     {
-        if (change.CurrentValue is { } name && t_current is { } loop)
+        if (change.CurrentValue is { } task && t_current is { } loop)
         {
-            loop._taskSeenInCallback = name;
+            loop._taskSeenInCallback = task.Name;
         }
     }
 

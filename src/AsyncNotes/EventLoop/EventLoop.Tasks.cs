@@ -14,7 +14,8 @@ public sealed partial class EventLoop
     private long _taskSequence;
     private long _nameSequence;
 
-    private sealed record KnownTask(string Name, long Sequence, CancellationTokenSource? Cancellation);
+    // Info is null for what the loop keeps alive without being a task of the program's (a group's or a gather's owner).
+    private sealed record KnownTask(string Name, long Sequence, CancellationTokenSource? Cancellation, LoopTask? Info);
 
     /// <summary>Takes the next default task name, as asyncio's <c>Task-1</c>, <c>Task-2</c>, ...: only unnamed tasks use up
     /// a number, and each number is taken once, whichever thread asks.</summary>
@@ -27,11 +28,26 @@ public sealed partial class EventLoop
     }
 
     /// <summary>Keeps <paramref name="task"/> referenced until it finishes; <paramref name="cancellation"/> is cancelled at shutdown.</summary>
-    internal void Register(Task task, string name, CancellationTokenSource? cancellation)
+    internal void Register(Task task, string name, CancellationTokenSource? cancellation) => Register(task, name, cancellation, info: null);
+
+    /// <summary>As <see cref="Register(Task, string, CancellationTokenSource?)"/>, for a task of the program's, which
+    /// <see cref="AllTasks"/> lists.</summary>
+    internal void Register(Task task, LoopTask info, CancellationTokenSource? cancellation) => Register(task, info.Name, cancellation, info);
+
+    /// <summary>The program's tasks that have not finished, in the order they were started (asyncio's <c>all_tasks()</c>).</summary>
+    internal IReadOnlyList<LoopTask> AllTasks()
     {
         lock (_gate)
         {
-            _tasks.Add(task, new KnownTask(name, ++_taskSequence, cancellation));
+            return [.. _tasks.Values.Where(k => k.Info is { IsDone: false }).OrderBy(k => k.Sequence).Select(k => k.Info!)];
+        }
+    }
+
+    private void Register(Task task, string name, CancellationTokenSource? cancellation, LoopTask? info)
+    {
+        lock (_gate)
+        {
+            _tasks.Add(task, new KnownTask(name, ++_taskSequence, cancellation, info));
         }
 
         _ = task.ContinueWith(
@@ -226,6 +242,8 @@ public sealed partial class EventLoop
             .Append(" Either something awaits an event that nothing will set, or it waits for something the loop cannot see: a timer on ")
             .Append("the system clock (Task.Delay, CancelAfter or WaitAsync without a TimeProvider: pass EventLoop.Time), or real I/O; ")
             .Append("for the latter, give EventLoopOptions.AutoJumpThreshold a grace period.")
+            .Append(Environment.NewLine).Append("The tasks, each under the task that started it:").Append(Environment.NewLine)
+            .Append(CallGraph.Format(AllTasks(), current: null))
             .ToString();
         return new EventLoopDeadlockException(message, Elapsed, waiting);
     }

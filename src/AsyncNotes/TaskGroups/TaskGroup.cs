@@ -139,18 +139,19 @@ public sealed partial class TaskGroup
         }
 
         string childName = name ?? _loop?.TakeTaskName() ?? $"child-{Interlocked.Increment(ref _offLoopChildren)}";
+        var info = new LoopTask(childName, EventLoop.CurrentTask);
         Task<T> child;
         try
         {
             if (_slots is null)
             {
-                child = _scope.Start(token => Launch(work, childName, slot: null, token), OnChildDone, childName, cancellationToken);
+                child = _scope.Start(token => Launch(work, info, slot: null, token), OnChildDone, childName, cancellationToken);
             }
             else
             {
                 var slot = new SlotHold();
                 child = _scope.Start(
-                    token => Launch(work, childName, slot, token),
+                    token => Launch(work, info, slot, token),
                     (index, done) =>
                     {
                         OnChildDone(index, done);
@@ -165,7 +166,8 @@ public sealed partial class TaskGroup
             throw Finished();
         }
 
-        _loop?.Register(child, childName, cancellation: null);
+        info.Task = child;
+        _loop?.Register(child, info, cancellation: null);
         return child;
     }
 
@@ -214,11 +216,11 @@ public sealed partial class TaskGroup
         new("The TaskGroup has finished: every child has ended, so no new child can join it.");
 
     [SuppressMessage("Usage", "VSTHRD200:Use \"Async\" suffix for async methods", Justification = "Starts the child, like Task.Run.")]
-    private Task<T> Launch<T>(Func<CancellationToken, Task<T>> work, string name, SlotHold? slot, CancellationToken token)
+    private Task<T> Launch<T>(Func<CancellationToken, Task<T>> work, LoopTask info, SlotHold? slot, CancellationToken token)
     {
         Task<T> Start()
         {
-            EventLoop.SetCurrentTaskName(name);
+            EventLoop.SetCurrentTask(info);
             token.ThrowIfCancellationRequested();
             return slot is null ? Invoke(work, token) : RunInSlotAsync(work, slot, token);
         }

@@ -46,14 +46,15 @@ public static partial class AsyncIO
 
         var cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         CancellationToken token = cancellation.Token;
-        string taskName = name ?? loop.TakeTaskName();
+        var info = new LoopTask(name ?? loop.TakeTaskName(), EventLoop.CurrentTask);
         Task<T> task = loop.StartOnNextTurn(() =>
         {
-            EventLoop.SetCurrentTaskName(taskName);
+            EventLoop.SetCurrentTask(info);
             token.ThrowIfCancellationRequested();
-            return loop.NoteFailuresAsync(work(token) ?? throw TaskOutcomes.NullTask("The work delegate"), taskName);
+            return loop.NoteFailuresAsync(work(token) ?? throw TaskOutcomes.NullTask("The work delegate"), info.Name);
         });
-        loop.Register(task, taskName, cancellation);
+        info.Task = task;
+        loop.Register(task, info, cancellation);
         return task;
     }
 

@@ -59,7 +59,8 @@ public sealed class PublicApiDocTests
     private static bool IsOverloadOf(string docId, string methodName)
     {
         string prefix = "M:AsyncNotes.AsyncIO." + methodName;
-        return docId.StartsWith(prefix + "(", StringComparison.Ordinal) || docId.StartsWith(prefix + "``", StringComparison.Ordinal);
+        return docId == prefix // a method without parameters
+            || docId.StartsWith(prefix + "(", StringComparison.Ordinal) || docId.StartsWith(prefix + "``", StringComparison.Ordinal);
     }
 
     private static IEnumerable<XElement> Docs()

@@ -1,0 +1,39 @@
+namespace AsyncNotes;
+
+/// <summary>A task the loop knows of (<c>main</c>, one started with <see cref="AsyncIO.CreateTask{T}(Func{CancellationToken, Task{T}}, string?, CancellationToken)"/>,
+/// or a <see cref="TaskGroup"/> child), with its name and the task that started it: what asyncio's <c>current_task()</c>
+/// and <c>all_tasks()</c> return.</summary>
+/// <remarks>
+/// <para>Maps asyncio's <c>Task</c> objects as its introspection sees them. The Python lines it replaces:</para>
+/// <code>
+/// me = asyncio.current_task(); print(me.get_name())
+/// for t in asyncio.all_tasks(): print(t.get_name(), t.done())
+/// </code>
+/// <para>Against the BCL: a <see cref="System.Threading.Tasks.Task"/> has an <see cref="Task.Id"/> but no name, no parent,
+/// and no registry of the tasks that are alive; <see cref="Task.CurrentId"/> is the id of a task running as a delegate
+/// on a scheduler, which an <c>async</c> method never is.</para>
+/// </remarks>
+public sealed class LoopTask
+{
+    internal LoopTask(string name, LoopTask? startedBy)
+    {
+        Name = name;
+        StartedBy = startedBy;
+    }
+
+    /// <summary>The task's name: the one given, else <c>Task-N</c> as asyncio numbers them (<c>main</c> for the run's main).</summary>
+    public string Name { get; }
+
+    /// <summary>The loop task whose code started this one, or <see langword="null"/> for <c>main</c> (or a task started by
+    /// code that belongs to no loop task, such as a bare callback).</summary>
+    public LoopTask? StartedBy { get; }
+
+    /// <summary>The task itself: await it, or read its status.</summary>
+    public Task Task { get; internal set; } = Task.CompletedTask;
+
+    /// <summary>Whether the task has finished (asyncio's <c>done()</c>).</summary>
+    public bool IsDone => Task.IsCompleted;
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{Name} ({(IsDone ? Task.Status.ToString() : "pending")})";
+}
