@@ -364,6 +364,18 @@ public sealed partial class EventLoop
         return DeliverTrackedAsync(Task.Run(work, cancellationToken));
     }
 
+    /// <summary>The number of callbacks queued and not yet run (for tests: "a result has been posted to the loop").</summary>
+    internal int ReadyCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _ready.Count;
+            }
+        }
+    }
+
     /// <summary>Tracks work already started off the loop (an executor's queued item): virtual time waits for it, from now until
     /// its outcome is delivered on the loop. Call on the loop's thread, before anything else of the loop's can run.</summary>
     internal Task<T> TrackAsync<T>(Task<T> offLoop)
