@@ -1,7 +1,9 @@
 using AsyncNotes.Samples.ContextManagers;
 using AsyncNotes.Samples.CoreConcepts;
+using AsyncNotes.Samples.EventLoops;
 using AsyncNotes.Samples.Gather;
 using AsyncNotes.Samples.Queues;
+using AsyncNotes.Samples.RunningSyncCode;
 using AsyncNotes.Samples.Semaphores;
 using AsyncNotes.Samples.TaskGroups;
 using AsyncNotes.Samples.Tasks;
@@ -19,6 +21,8 @@ using AsyncNotes.Samples.WaitAndTimeouts;
     ("04 Semaphore, limit concurrency: asyncio.Semaphore, Lock, Event, Condition, Barrier", SemaphoreSample.Run),
     ("05 Async context managers and iterators: async with, async for, contextlib.AsyncExitStack", ContextManagersSample.Run),
     ("06 asyncio.Queue, producer/consumer: Queue(maxsize), task_done/join, shutdown, LifoQueue, PriorityQueue", QueueSample.Run),
+    ("07 The event loop: one thread, many tasks, current_task/all_tasks/print_call_graph, slow callbacks", EventLoopSample.Run),
+    ("08 Running sync code: to_thread, run_in_executor, ThreadPoolExecutor, CPU work without a GIL", RunningSyncCodeSample.Run),
 ];
 
 foreach ((string title, Action<TextWriter> run) in sections)

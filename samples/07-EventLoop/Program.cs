@@ -1,0 +1,3 @@
+using AsyncNotes.Samples.EventLoops;
+
+EventLoopSample.Run(Console.Out);
