@@ -4,7 +4,9 @@ public static partial class AsyncIO
 {
     /// <summary>The loop task whose code is running now: asyncio's <c>current_task()</c>.</summary>
     /// <value>The task, with its name and the task that started it; <see langword="null"/> off a loop, and in loop code that
-    /// belongs to no task (a bare callback, a timer's).</value>
+    /// belongs to no task (a callback posted from outside any task). A timer callback armed by a task runs in that task's
+    /// execution context, so there it is that task (asyncio's <c>current_task()</c> is <c>None</c> in a <c>call_later</c>
+    /// callback).</value>
     /// <remarks>
     /// <para>Maps <c>asyncio.current_task()</c>. The Python line it replaces:</para>
     /// <code>print(f"running in {asyncio.current_task().get_name()}")</code>
@@ -44,8 +46,10 @@ public static partial class AsyncIO
     /// <code>asyncio.print_call_graph()</code>
     /// <para>How it differs by design: asyncio follows the chain of awaits from a task up through the tasks that await it.
     /// A .NET <c>await</c> leaves nothing that a library can read on the awaiting side, so the tree shows who started whom.
-    /// In structured code (a <see cref="TaskGroup"/>, a gather of delegates) the starter is the one that awaits. The same
-    /// tree ends the message of an <see cref="EventLoopDeadlockException"/>.</para>
+    /// In structured code (a <see cref="TaskGroup"/>) the starter is the one that awaits. Only loop tasks appear: the
+    /// children of <see cref="GatherAsync{T}(IEnumerable{Task{T}}, CancellationToken)"/> run as part of its caller, where
+    /// asyncio's gather wraps each in a task. Deeper than 32 levels, a line sums up what is below. The same tree ends the
+    /// message of an <see cref="EventLoopDeadlockException"/>.</para>
     /// </remarks>
     /// <exception cref="InvalidOperationException">Called off a loop.</exception>
     public static string FormatCallGraph() => CallGraph.Format(AllTasks(), CurrentTask);

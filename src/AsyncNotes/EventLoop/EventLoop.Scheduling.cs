@@ -355,12 +355,7 @@ public sealed partial class EventLoop
     /// <summary>Starts work on the thread pool that the loop tracks: virtual time waits for it.</summary>
     internal Task<T> RunTrackedAsync<T>(Func<T> work, CancellationToken cancellationToken)
     {
-        lock (_gate)
-        {
-            ObjectDisposedException.ThrowIf(_closed, this);
-            _trackedInFlight++;
-        }
-
+        BeginTracked();
         return DeliverTrackedAsync(Task.Run(work, cancellationToken));
     }
 
@@ -380,41 +375,44 @@ public sealed partial class EventLoop
     /// its outcome is delivered on the loop. Call on the loop's thread, before anything else of the loop's can run.</summary>
     internal Task<T> TrackAsync<T>(Task<T> offLoop)
     {
-        lock (_gate)
-        {
-            ObjectDisposedException.ThrowIf(_closed, this);
-            _trackedInFlight++;
-        }
-
+        BeginTracked();
         return DeliverTrackedAsync(offLoop);
+    }
+
+    // The in-flight count rises and falls on the loop's thread only (tracked work is started by loop code, and delivered by
+    // a loop callback), where the idle checks read it too: no lock is needed, Interlocked keeps it plain to see.
+    private void BeginTracked()
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _closed), this);
+        _ = Interlocked.Increment(ref _trackedInFlight);
     }
 
     // Completes the returned task inside a callback on the loop, so its continuations run on the loop thread. Once the loop
     // has closed, the outcome is posted nowhere (the work finishing late calls nothing of the loop's).
     private Task<T> DeliverTrackedAsync<T>(Task<T> offLoop)
     {
-        var result = new TaskCompletionSource<T>();
+        var delivery = new TrackedDelivery<T>(this, offLoop);
+        offLoop.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(delivery.OnOffLoopCompleted);
+        return delivery.Task;
+    }
+
+    /// <summary>The outcome of tracked work, on its way back to the loop: one object per call, which is the task the caller
+    /// awaits, the continuation of the work, and the loop callback that delivers it.</summary>
+    private sealed class TrackedDelivery<T>(EventLoop loop, Task<T> offLoop) : TaskCompletionSource<T>
+    {
+        private static readonly SendOrPostCallback s_deliver = static state => ((TrackedDelivery<T>)state!).Deliver();
+
+        /// <summary>Runs where the work completed: queues the delivery on the loop (nowhere once it has closed).</summary>
+        public void OnOffLoopCompleted() => loop.Post(s_deliver, this);
 
         // The in-flight count drops on the loop thread, in the same callback that completes the result. Dropping it on the
         // worker thread instead would open a window in which the loop sees nothing in flight and nothing ready, and
         // jumps the clock before the completion arrives.
-        _ = offLoop.ContinueWith(
-            (completed, _) => Post(
-                _ =>
-                {
-                    lock (_gate)
-                    {
-                        _trackedInFlight--;
-                    }
-
-                    result.TrySetFromTask(completed);
-                },
-                null),
-            null,
-            CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
-        return result.Task;
+        private void Deliver()
+        {
+            _ = Interlocked.Decrement(ref loop._trackedInFlight);
+            _ = TrySetFromTask(offLoop);
+        }
     }
 
     private void Close()

@@ -67,6 +67,7 @@ public sealed partial class EventLoop
         }
 
         known?.Cancellation?.Dispose();
+        known?.Info?.Finished();
     }
 
     /// <summary>asyncio.run's <c>_cancel_all_tasks</c>: cancel every task still pending, run until all have finished.</summary>
@@ -242,7 +243,7 @@ public sealed partial class EventLoop
             .Append(" Either something awaits an event that nothing will set, or it waits for something the loop cannot see: a timer on ")
             .Append("the system clock (Task.Delay, CancelAfter or WaitAsync without a TimeProvider: pass EventLoop.Time), or real I/O; ")
             .Append("for the latter, give EventLoopOptions.AutoJumpThreshold a grace period.")
-            .Append(Environment.NewLine).Append("The tasks, each under the task that started it:").Append(Environment.NewLine)
+            .Append("\nThe tasks, each under the task that started it:\n")
             .Append(CallGraph.Format(AllTasks(), current: null))
             .ToString();
         return new EventLoopDeadlockException(message, Elapsed, waiting);

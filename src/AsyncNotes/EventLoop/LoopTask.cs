@@ -24,15 +24,19 @@ public sealed class LoopTask
     /// <summary>The task's name: the one given, else <c>Task-N</c> as asyncio numbers them (<c>main</c> for the run's main).</summary>
     public string Name { get; }
 
-    /// <summary>The loop task whose code started this one, or <see langword="null"/> for <c>main</c> (or a task started by
-    /// code that belongs to no loop task, such as a bare callback).</summary>
-    public LoopTask? StartedBy { get; }
+    /// <summary>The loop task whose code started this one while this one is pending; <see langword="null"/> for <c>main</c>,
+    /// for a task started by code that belongs to no loop task, and once this task has finished (so that a chain of tasks,
+    /// each starting the next, does not keep every finished one alive).</summary>
+    public LoopTask? StartedBy { get; private set; }
 
     /// <summary>The task itself: await it, or read its status.</summary>
     public Task Task { get; internal set; } = Task.CompletedTask;
 
     /// <summary>Whether the task has finished (asyncio's <c>done()</c>).</summary>
     public bool IsDone => Task.IsCompleted;
+
+    /// <summary>Called by the loop when the task has finished.</summary>
+    internal void Finished() => StartedBy = null;
 
     /// <inheritdoc/>
     public override string ToString() => $"{Name} ({(IsDone ? Task.Status.ToString() : "pending")})";

@@ -19,16 +19,18 @@ namespace AsyncNotes;
 /// <para>The rules:</para>
 /// <list type="bullet">
 ///   <item>Never more than <see cref="MaxWorkers"/> submitted functions run at once; the rest wait in a queue and start first
-///   submitted, first started. The workers are borrowed from the .NET thread pool: a worker that finds the queue empty gives
-///   its thread back.</item>
+///   submitted, first started. Each worker is a thread of its own (not one of the .NET thread pool's, which blocking work
+///   would starve); a worker that finds the queue empty ends, and a later submit starts a new one.</item>
 ///   <item><see cref="Submit{T}(Func{T}, CancellationToken)"/> returns a task for the result; the function's exception
-///   reaches the awaiter unchanged. Its token cancels the work only while it waits in the queue (a thread cannot be
+///   reaches the awaiter unchanged, but for an <see cref="OperationCanceledException"/> for the submit token once it is
+///   cancelled, which cancels the task (awaiting it throws a new <see cref="TaskCanceledException"/>). Its token cancels the work only while it waits in the queue (a thread cannot be
 ///   interrupted, in Python or .NET); pass the token into the function to stop it cooperatively.</item>
 ///   <item>Submitted on an <see cref="EventLoop"/>, the work is tracked from submission until its result is delivered back
 ///   on the loop: a virtual clock does not jump, and no deadlock is declared, while it waits or runs.</item>
 ///   <item><see cref="Shutdown(bool)"/> refuses new work (<see cref="InvalidOperationException"/>, Python's
 ///   <c>RuntimeError</c>); queued work still runs, unless <c>cancelFutures</c> cancels it. <see cref="ShutdownAsync"/>
-///   also waits until every accepted function has finished: <c>shutdown(wait=True)</c> without blocking a thread.
+///   also waits until every accepted function has finished: <c>shutdown(wait=True)</c> without blocking a thread. On a loop,
+///   it resumes after the results of the functions submitted there have been delivered, and a virtual clock waits for it.
 ///   <see cref="DisposeAsync"/> is <c>ShutdownAsync()</c>, the end of Python's <c>with</c> block.</item>
 ///   <item>Every member may be called from any thread.</item>
 /// </list>
@@ -42,7 +44,7 @@ public sealed class ThreadPoolExecutor : IAsyncDisposable
 {
     private readonly object _gate = new();
     private readonly Queue<WorkItem> _queue = new();
-    private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<bool> _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _workers;
     private bool _shutdown;
 
@@ -88,7 +90,8 @@ public sealed class ThreadPoolExecutor : IAsyncDisposable
             return Task.FromCanceled<T>(cancellationToken);
         }
 
-        var item = new WorkItem<T>(work);
+        EventLoop? loop = EventLoop.Current;
+        var item = new WorkItem<T>(work, onLoop: loop is not null);
         item.WatchCancellation(cancellationToken); // before the item is queued: a worker may claim it at once
         bool startWorker;
         lock (_gate)
@@ -109,10 +112,16 @@ public sealed class ThreadPoolExecutor : IAsyncDisposable
 
         if (startWorker)
         {
-            _ = ThreadPool.UnsafeQueueUserWorkItem(static self => self.Work(), this, preferLocal: false);
+            // A thread of its own, as CPython's workers are: blocking work must not hold the .NET thread pool's threads,
+            // which the loop's deliveries and everyone else's continuations need (the pool adds threads only slowly).
+            new Thread(static self => ((ThreadPoolExecutor)self!).Work())
+            {
+                IsBackground = true,
+                Name = "ThreadPoolExecutor worker",
+            }.UnsafeStart(this);
         }
 
-        return EventLoop.Current is { } loop ? loop.TrackAsync(item.Task) : item.Task;
+        return loop is null ? item.Task : loop.TrackAsync(item.Task);
     }
 
     /// <inheritdoc cref="Submit{T}(Func{T}, CancellationToken)"/>
@@ -157,7 +166,8 @@ public sealed class ThreadPoolExecutor : IAsyncDisposable
     public Task ShutdownAsync(bool cancelFutures = false, CancellationToken cancellationToken = default)
     {
         Shutdown(cancelFutures);
-        return _finished.Task.WaitAsync(cancellationToken);
+        Task<bool> finished = _finished.Task.WaitAsync(cancellationToken);
+        return EventLoop.Current is { } loop ? loop.TrackAsync(finished) : finished;
     }
 
     /// <summary>Shuts the executor down and waits for its work: <c>ShutdownAsync()</c>, the end of Python's
@@ -207,7 +217,7 @@ public sealed class ThreadPoolExecutor : IAsyncDisposable
     {
         if (_shutdown && _workers == 0 && _queue.Count == 0)
         {
-            _ = _finished.TrySetResult();
+            _ = _finished.TrySetResult(true);
         }
     }
 
@@ -237,11 +247,15 @@ public sealed class ThreadPoolExecutor : IAsyncDisposable
         protected abstract void OnCancelled();
     }
 
-    private sealed class WorkItem<T>(Func<T> work) : WorkItem
+    private sealed class WorkItem<T>(Func<T> work, bool onLoop) : WorkItem
     {
         // The caller's ExecutionContext (AsyncLocal values, the loop's flow), as Task.Run would carry it.
         private readonly ExecutionContext? _context = ExecutionContext.Capture();
-        private readonly TaskCompletionSource<T> _result = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // Off a loop, whoever awaits the task continues on the thread pool, never on a worker. On a loop only the loop's
+        // delivery awaits it, and it runs inline on the worker: it posts the result to the loop before the worker can signal
+        // the end of a shutdown, so `await ShutdownAsync()` resumes after every result it waited for has been delivered.
+        private readonly TaskCompletionSource<T> _result = new(onLoop ? TaskCreationOptions.None : TaskCreationOptions.RunContinuationsAsynchronously);
         private CancellationToken _token;
         private CancellationTokenRegistration _registration;
 

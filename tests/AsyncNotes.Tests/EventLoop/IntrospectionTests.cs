@@ -103,6 +103,74 @@ public sealed class IntrospectionTests
     }
 
     [Fact]
+    public void AChainOfTasks_EachStartingTheNext_DoesNotKeepTheFinishedOnesAlive()
+    {
+        var finished = new List<WeakReference<Task>>();
+        int depth = RunVirtual(async () =>
+        {
+            var done = new AsyncEvent();
+            Task StepAsync(int n) => AsyncIO.CreateTask(async ct =>
+            {
+                if (n == 50)
+                {
+                    _ = await done.WaitAsync(ct);
+                    return;
+                }
+
+                await AsyncIO.SleepAsync(TimeSpan.Zero, ct);
+                _ = StepAsync(n + 1);
+            });
+
+            _ = StepAsync(0);
+            while (AsyncIO.AllTasks().Count < 2 || AsyncIO.AllTasks()[^1].Name != "Task-52")
+            {
+                await AsyncIO.SleepAsync(TimeSpan.Zero);
+            }
+
+            LoopTask last = AsyncIO.AllTasks()[^1];
+            int chain = 0;
+            for (LoopTask? t = last; t is not null; t = t.StartedBy)
+            {
+                chain++;
+            }
+
+            done.Set();
+            return chain;
+        });
+
+        depth.Should().BeLessThanOrEqualTo(2, "a pending task holds its starter, and a finished starter holds nothing");
+    }
+
+    [Fact]
+    public void ADeepChain_IsDrawnDownTo32Levels_ThenSummedUp()
+    {
+        string graph = RunVirtual(async () =>
+        {
+            var release = new AsyncEvent();
+            string drawn = "";
+            Task StepAsync(int n) => AsyncIO.CreateTask(async ct =>
+            {
+                if (n == 5_000)
+                {
+                    drawn = AsyncIO.FormatCallGraph();
+                    release.Set();
+                    return;
+                }
+
+                await StepAsync(n + 1); // each task awaits the one it started
+            }, name: $"step {n}");
+
+            await StepAsync(0);
+            return drawn;
+        });
+
+        string[] lines = graph.Split('\n');
+        lines.Should().HaveCount(33);
+        lines[0].Should().Be("main");
+        lines[32].Trim().Should().Be("└── … 1 more task(s) started from here");
+    }
+
+    [Fact]
     public void TheDeadlockReport_EndsWithTheTree()
     {
         var error = FluentActions.Invoking(() => RunVirtual(async () =>
@@ -112,6 +180,6 @@ public sealed class IntrospectionTests
             await stuck;
         })).Should().Throw<EventLoopDeadlockException>().Which;
 
-        error.Message.Should().EndWith("The tasks, each under the task that started it:" + Environment.NewLine + "main\n└── stuck");
+        error.Message.Should().EndWith("\nThe tasks, each under the task that started it:\nmain\n└── stuck");
     }
 }

@@ -40,6 +40,59 @@ public sealed class ThreadPoolExecutorTests
         most.Should().Be(2);
     }
 
+    // More workers than the .NET thread pool keeps ready: each is a thread of its own, so all eight block at once.
+    [Fact]
+    public async Task EachWorker_IsAThreadOfItsOwn_SoMaxWorkersBlockingCallsRunTogether()
+    {
+        const int Workers = 8;
+        await using var pool = new ThreadPoolExecutor(Workers);
+        using var allThere = new Barrier(Workers);
+
+        bool[] fromThePool = await Task.WhenAll(Enumerable.Range(0, Workers).Select(_ => pool.Submit(() =>
+        {
+            allThere.SignalAndWait(Patience, TestContext.Current.CancellationToken).Should().BeTrue("every call runs at the same time");
+            return Thread.CurrentThread.IsThreadPoolThread;
+        })));
+
+        fromThePool.Should().AllBeEquivalentTo(false);
+    }
+
+    [Fact]
+    public void OnALoop_AwaitingShutdownAsync_ResumesAfterEveryResultWasDelivered()
+    {
+        int notDelivered = RunVirtualLoopRounds(200, async () =>
+        {
+            var pool = new ThreadPoolExecutor(2);
+            Task<int>[] work = [.. Enumerable.Range(0, 4).Select(i => pool.Submit(() => i))];
+            await pool.ShutdownAsync();
+            return work.Count(t => !t.IsCompleted);
+        });
+
+        notDelivered.Should().Be(0);
+    }
+
+    [Fact]
+    public void OnAVirtualLoop_ShutdownAsync_HoldsTheClock_WhileWorkSubmittedEarlierStillRuns()
+    {
+        using var gate = new ManualResetEventSlim();
+        var pool = new ThreadPoolExecutor(1);
+        _ = pool.Submit(() => gate.Wait(Patience, TestContext.Current.CancellationToken)); // submitted off the loop
+
+        TimeSpan endedAt = TestLoop.RunVirtual(async () =>
+        {
+            EventLoop loop = TestLoop.Current;
+            _ = Task.Run(() =>
+            {
+                SpinWait.SpinUntil(() => loop.IsBlockedOnTrackedWork, Patience).Should().BeTrue();
+                gate.Set();
+            }, TestContext.Current.CancellationToken);
+            await pool.ShutdownAsync();
+            return loop.Elapsed;
+        });
+
+        endedAt.Should().Be(TimeSpan.Zero);
+    }
+
     [Fact]
     public async Task ManyShortFunctions_NeverExceedTheLimit()
     {
@@ -272,6 +325,17 @@ public sealed class ThreadPoolExecutorTests
         FluentActions.Invoking(() => { _ = AsyncIO.RunInExecutorAsync(null, (Action)null!); }).Should().Throw<ArgumentNullException>();
         (await FluentActions.Awaiting(() => pool.Submit(() => 1, new CancellationToken(canceled: true)))
             .Should().ThrowAsync<OperationCanceledException>()).Which.Should().NotBeNull();
+    }
+
+    private static int RunVirtualLoopRounds(int rounds, Func<Task<int>> round)
+    {
+        int total = 0;
+        for (int i = 0; i < rounds; i++)
+        {
+            total += TestLoop.RunVirtual(round);
+        }
+
+        return total;
     }
 
     private static void InterlockedMax(ref int target, int value)
