@@ -94,6 +94,7 @@ public sealed class ThreadPoolExecutor : IAsyncDisposable
         var item = new WorkItem<T>(work, onLoop: loop is not null);
         item.WatchCancellation(cancellationToken); // before the item is queued: a worker may claim it at once
         bool startWorker;
+        Task<T> result;
         lock (_gate)
         {
             if (_shutdown)
@@ -102,6 +103,9 @@ public sealed class ThreadPoolExecutor : IAsyncDisposable
                 ThrowIfShutdown();
             }
 
+            // On a loop, the delivery is attached before any worker can see the item, so that it runs inline when the item
+            // completes (ahead of a shutdown's signal), not from a thread-pool queue.
+            result = loop is null ? item.Task : loop.TrackAsync(item.Task);
             _queue.Enqueue(item);
             startWorker = _workers < MaxWorkers;
             if (startWorker)
@@ -121,7 +125,7 @@ public sealed class ThreadPoolExecutor : IAsyncDisposable
             }.UnsafeStart(this);
         }
 
-        return loop is null ? item.Task : loop.TrackAsync(item.Task);
+        return result;
     }
 
     /// <inheritdoc cref="Submit{T}(Func{T}, CancellationToken)"/>
