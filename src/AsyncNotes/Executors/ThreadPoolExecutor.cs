@@ -20,7 +20,8 @@ namespace AsyncNotes;
 /// <list type="bullet">
 ///   <item>Never more than <see cref="MaxWorkers"/> submitted functions run at once; the rest wait in a queue and start first
 ///   submitted, first started. Each worker is a thread of its own (not one of the .NET thread pool's, which blocking work
-///   would starve); a worker that finds the queue empty ends, and a later submit starts a new one.</item>
+///   would starve), started when a submit finds no idle worker, and kept until the executor is shut down, as CPython's are
+///   (background threads: they do not keep the process alive).</item>
 ///   <item><see cref="Submit{T}(Func{T}, CancellationToken)"/> returns a task for the result; the function's exception
 ///   reaches the awaiter unchanged, but for an <see cref="OperationCanceledException"/> for the submit token once it is
 ///   cancelled, which cancels the task (awaiting it throws a new <see cref="TaskCanceledException"/>). Its token cancels the work only while it waits in the queue (a thread cannot be
@@ -45,7 +46,9 @@ public sealed class ThreadPoolExecutor : IAsyncDisposable
     private readonly object _gate = new();
     private readonly Queue<WorkItem> _queue = new();
     private readonly TaskCompletionSource<bool> _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly SemaphoreSlim _work = new(0);  // one release per queued item, and one per worker at shutdown
     private int _workers;
+    private int _idle; // raised by a worker that finished an item, taken by a submit: CPython's _idle_semaphore
     private bool _shutdown;
 
     /// <summary>Creates an executor that runs at most <paramref name="maxWorkers"/> functions at once.</summary>
@@ -107,6 +110,18 @@ public sealed class ThreadPoolExecutor : IAsyncDisposable
             // completes (ahead of a shutdown's signal), not from a thread-pool queue.
             result = loop is null ? item.Task : loop.TrackAsync(item.Task);
             _queue.Enqueue(item);
+        }
+
+        _ = _work.Release();
+
+        // As CPython's _adjust_thread_count: an idle worker takes the item; else a new worker starts, up to MaxWorkers.
+        if (TryTakeIdleWorker())
+        {
+            return result;
+        }
+
+        lock (_gate)
+        {
             startWorker = _workers < MaxWorkers;
             if (startWorker)
             {
@@ -143,6 +158,7 @@ public sealed class ThreadPoolExecutor : IAsyncDisposable
     public void Shutdown(bool cancelFutures = false)
     {
         List<WorkItem>? cancelled = null;
+        int wake;
         lock (_gate)
         {
             _shutdown = true;
@@ -152,7 +168,13 @@ public sealed class ThreadPoolExecutor : IAsyncDisposable
                 _queue.Clear();
             }
 
+            wake = _workers;
             SignalIfFinished();
+        }
+
+        if (wake > 0)
+        {
+            _ = _work.Release(wake); // every worker wakes, finishes what is queued, and ends
         }
 
         foreach (WorkItem item in cancelled ?? [])
@@ -187,11 +209,13 @@ public sealed class ThreadPoolExecutor : IAsyncDisposable
         }
     }
 
-    // One worker: runs queued items, first in first out, until the queue is empty, then gives its thread back.
+    // One worker, a thread of its own: runs queued items, first in first out, waiting for more when the queue is empty, until
+    // the executor is shut down and nothing is left (CPython's workers live until shutdown too).
     private void Work()
     {
         while (true)
         {
+            _work.Wait();
             WorkItem? next = null;
             lock (_gate)
             {
@@ -206,6 +230,11 @@ public sealed class ThreadPoolExecutor : IAsyncDisposable
 
                 if (next is null)
                 {
+                    if (!_shutdown)
+                    {
+                        continue; // the signal of an item cancelled meanwhile
+                    }
+
                     _workers--;
                     SignalIfFinished();
                     return;
@@ -213,7 +242,22 @@ public sealed class ThreadPoolExecutor : IAsyncDisposable
             }
 
             next.Run();
+            _ = Interlocked.Increment(ref _idle);
         }
+    }
+
+    private bool TryTakeIdleWorker()
+    {
+        int idle;
+        while ((idle = Volatile.Read(ref _idle)) > 0)
+        {
+            if (Interlocked.CompareExchange(ref _idle, idle - 1, idle) == idle)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     // Under _gate.
