@@ -78,17 +78,19 @@ public sealed class BclOnTheLoopTests
     [Fact]
     public void ParallelForEachAsync_BodiesRunOffTheLoop()
     {
-        bool[] onLoop = RunVirtual(async () =>
+        string[] onLoop = RunVirtual(async () =>
         {
-            var seen = new bool[4];
+            EventLoop mine = Current;
+            int loopThread = Environment.CurrentManagedThreadId;
+            var seen = new string[4];
             await Parallel.ForEachAsync(Enumerable.Range(0, 4), (i, ct) =>
             {
-                seen[i] = EventLoop.Current is not null;
+                seen[i] = EventLoop.Current is null ? "off" : $"on {(EventLoop.Current == mine ? "this" : "another")} loop, thread {Environment.CurrentManagedThreadId} (loop's {loopThread}), pool={Thread.CurrentThread.IsThreadPoolThread}, {new System.Diagnostics.StackTrace()}";
                 return ValueTask.CompletedTask;
             });
             return seen;
         });
 
-        onLoop.Should().AllBeEquivalentTo(false);
+        onLoop.Should().AllBeEquivalentTo("off");
     }
 }
