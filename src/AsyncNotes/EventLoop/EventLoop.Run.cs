@@ -56,11 +56,15 @@ public sealed partial class EventLoop
 
     /// <summary>Like asyncio's <c>create_task</c>: the work starts at the loop's next turn, not inside this call, as a task of
     /// its own (under a synchronization context of its own, so its completion schedules its awaiters).</summary>
+    /// <param name="work">The task's code.</param>
+    /// <param name="beforeFirstStep">Given the task before its first step is queued: to register it from another thread
+    /// without racing that step.</param>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "VSTHRD200:Use \"Async\" suffix for async methods", Justification = "Starts a task, like Task.Run.")]
-    internal Task<T> StartOnNextTurn<T>(Func<Task<T>> work)
+    internal Task<T> StartOnNextTurn<T>(Func<Task<T>> work, Action<Task<T>>? beforeFirstStep = null)
     {
         var start = new TaskStart<T>(work);
         Task<T> task = start.Task;
+        beforeFirstStep?.Invoke(task);
         Post(static s => ((TaskStart<T>)s!).Run(), start);
         return task;
     }

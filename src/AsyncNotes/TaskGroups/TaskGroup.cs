@@ -166,8 +166,11 @@ public sealed partial class TaskGroup
             throw Finished();
         }
 
-        info.Task = child;
-        _loop?.Register(child, info, cancellation: null);
+        if (_loop is null)
+        {
+            info.Task = child; // on a loop, Launch registered it before its first step
+        }
+
         return child;
     }
 
@@ -225,7 +228,18 @@ public sealed partial class TaskGroup
             return slot is null ? Invoke(work, token) : RunInSlotAsync(work, slot, token);
         }
 
-        return _loop is null ? Task.Run(Start, CancellationToken.None) : _loop.StartOnNextTurn(Start);
+        if (_loop is null)
+        {
+            return Task.Run(Start, CancellationToken.None);
+        }
+
+        // Registered before its first step is queued: from a thread other than the loop's, that step could run first.
+        EventLoop loop = _loop;
+        return loop.StartOnNextTurn(Start, task =>
+        {
+            info.Task = task;
+            loop.Register(task, info, cancellation: null);
+        });
     }
 
     [SuppressMessage("Usage", "VSTHRD200:Use \"Async\" suffix for async methods", Justification = "Calls the user's delegate, which returns the task.")]

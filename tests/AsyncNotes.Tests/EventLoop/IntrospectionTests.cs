@@ -142,6 +142,37 @@ public sealed class IntrospectionTests
     }
 
     [Fact]
+    public void ATaskGroupChild_CreatedFromAnotherThread_IsKnownToTheLoopFromItsFirstStep()
+    {
+        int missed = 0;
+        for (int round = 0; round < 200; round++)
+        {
+            missed += RunVirtual(() => TaskGroup.RunAsync(async tg =>
+            {
+                // A task that keeps the loop turning, so the child's first step runs as soon as it is queued.
+                bool childRan = false;
+                Task spinner = AsyncIO.CreateTask(async ct =>
+                {
+                    while (!Volatile.Read(ref childRan))
+                    {
+                        await AsyncIO.SleepAsync(TimeSpan.Zero, ct);
+                    }
+                });
+                Task<bool> child = await AsyncIO.ToThreadAsync(() => tg.CreateTask(_ =>
+                {
+                    LoopTask me = AsyncIO.CurrentTask!;
+                    Volatile.Write(ref childRan, true);
+                    return Task.FromResult(!me.IsDone && AsyncIO.AllTasks().Contains(me));
+                }, name: "from a thread", CancellationToken.None));
+                await spinner;
+                return await child ? 0 : 1;
+            }));
+        }
+
+        missed.Should().Be(0);
+    }
+
+    [Fact]
     public void ADeepChain_IsDrawnDownTo32Levels_ThenSummedUp()
     {
         string graph = RunVirtual(async () =>
