@@ -170,7 +170,10 @@ public sealed class LoopFutureDefectTests
     [Fact]
     public void ToThreadAsync_WorkWaitingForALoopTaskAfterASleep_DoesNotHang()
     {
-        var options = EventLoopOptions.Virtual with { OffLoopPatience = TimeSpan.FromMilliseconds(100) };
+        // Patience is real time spent twice here: once before the clock may jump to the releaser's timer, and at most once more
+        // for the pool to start the work after that (with no timer due, a run out of patience is a deadlock). 100 ms was not
+        // enough on a loaded two-core machine (the pool took longer to start the work); one second is.
+        var options = EventLoopOptions.Virtual with { OffLoopPatience = TimeSpan.FromSeconds(1) };
 
         TimeSpan at = AsyncIO.Run(
             async () =>
