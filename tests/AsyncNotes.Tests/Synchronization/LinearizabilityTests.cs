@@ -302,21 +302,21 @@ public sealed class LinearizabilityTests
         public override string ToString() => $"IsLocked {_lock.IsLocked}, free {_free}, held {_held}";
     }
 
-    /// <summary>Model 2 for <see cref="AsyncSemaphore"/>: operations that give back what they take.</summary>
-    private sealed class ContendedSemaphore(int permits, Paths paths)
+    /// <summary>What both model-2 classes share: operations that take through <see cref="AcquireAsync"/> and give back,
+    /// and a count of holders inside at once, which must never exceed <paramref name="limit"/>.</summary>
+    private abstract class ContendedModel(int limit, Paths paths)
     {
-        private readonly AsyncSemaphore _semaphore = new(permits);
         private int _inside;
         private int _overLimit;
 
-        public static bool SameState(ContendedSemaphore concurrent, ContendedSemaphore sequential) =>
-            concurrent._semaphore.CurrentCount == sequential._semaphore.CurrentCount &&
-            concurrent._semaphore.IsLocked == sequential._semaphore.IsLocked &&
-            concurrent._overLimit == sequential._overLimit;
+        /// <summary>How many times more than the limit were inside at once.</summary>
+        protected int OverLimit => Volatile.Read(ref _overLimit);
+
+        protected Paths Paths => paths;
 
         public void AcquireRelease()
         {
-            Task<AsyncReleaser> acquire = _semaphore.AcquireAsync();
+            Task<AsyncReleaser> acquire = AcquireAsync(CancellationToken.None);
             NoteWaiting(acquire);
             if (!Acquired(acquire, out AsyncReleaser releaser))
             {
@@ -329,15 +329,17 @@ public sealed class LinearizabilityTests
             }
         }
 
+        // Racing the hand-over: a semaphore's permit handed to a cancelled waiter goes back; a lock's woken waiter that is
+        // cancelled passes its turn on.
         public void AcquireOrGiveUpAfter(int spins)
         {
             using var giveUp = new CancellationTokenSource();
-            Task<AsyncReleaser> acquire = _semaphore.AcquireAsync(giveUp.Token);
+            Task<AsyncReleaser> acquire = AcquireAsync(giveUp.Token);
             if (!acquire.IsCompleted)
             {
                 paths.OnWaited();
                 Thread.SpinWait(spins);
-                giveUp.Cancel(); // racing the hand-over of a permit: a permit handed to a cancelled waiter goes back
+                giveUp.Cancel();
             }
 
             Settle(acquire);
@@ -346,12 +348,71 @@ public sealed class LinearizabilityTests
         public void AcquireWithin(int milliseconds)
         {
             using var deadline = new CancellationTokenSource(TimeSpan.FromMilliseconds(milliseconds));
-            Task<AsyncReleaser> acquire = _semaphore.AcquireAsync(deadline.Token);
+            Task<AsyncReleaser> acquire = AcquireAsync(deadline.Token);
             NoteWaiting(acquire);
             Settle(acquire);
         }
 
-        public void AcquireCancelled() => AssertCancelledAtOnce(_semaphore.AcquireAsync(new CancellationToken(canceled: true)));
+        public void AcquireCancelled() => AssertCancelledAtOnce(AcquireAsync(new CancellationToken(canceled: true)));
+
+        protected abstract Task<AsyncReleaser> AcquireAsync(CancellationToken cancellationToken);
+
+        /// <summary>Called inside, right after the count of holders went up.</summary>
+        protected virtual void OnEntered()
+        {
+        }
+
+        protected void NoteWaiting(Task acquire)
+        {
+            if (!acquire.IsCompleted)
+            {
+                paths.OnWaited();
+            }
+        }
+
+        protected void Settle(Task<AsyncReleaser> acquire)
+        {
+            if (!Acquired(acquire, out AsyncReleaser releaser))
+            {
+                paths.OnGaveUp();
+                return;
+            }
+
+            using (releaser)
+            {
+                Hold();
+            }
+        }
+
+        protected void Enter()
+        {
+            if (Interlocked.Increment(ref _inside) > limit)
+            {
+                Interlocked.Increment(ref _overLimit);
+            }
+
+            OnEntered();
+        }
+
+        protected void Leave() => Interlocked.Decrement(ref _inside);
+
+        private void Hold()
+        {
+            Enter();
+            Thread.SpinWait(1_000); // a moment inside, so that the other threads' acquires find it taken
+            Leave();
+        }
+    }
+
+    /// <summary>Model 2 for <see cref="AsyncSemaphore"/>: operations that give back what they take.</summary>
+    private sealed class ContendedSemaphore(int permits, Paths paths) : ContendedModel(permits, paths)
+    {
+        private readonly AsyncSemaphore _semaphore = new(permits);
+
+        public static bool SameState(ContendedSemaphore concurrent, ContendedSemaphore sequential) =>
+            concurrent._semaphore.CurrentCount == sequential._semaphore.CurrentCount &&
+            concurrent._semaphore.IsLocked == sequential._semaphore.IsLocked &&
+            concurrent.OverLimit == sequential.OverLimit;
 
         // Waits by construction, in the concurrent run and in every replay alike: takes permits until an acquire has to
         // queue, releases them (which hands a permit to the queued acquire, or to whoever queued before it), then cancels
@@ -368,7 +429,7 @@ public sealed class LinearizabilityTests
                 Enter();
             }
 
-            paths.OnWaited();
+            Paths.OnWaited();
             foreach (AsyncReleaser releaser in held)
             {
                 Leave();
@@ -380,102 +441,24 @@ public sealed class LinearizabilityTests
             Settle(acquire);
         }
 
-        public override string ToString() => $"CurrentCount {_semaphore.CurrentCount}, IsLocked {_semaphore.IsLocked}, over the limit {_overLimit}";
+        public override string ToString() => $"CurrentCount {_semaphore.CurrentCount}, IsLocked {_semaphore.IsLocked}, over the limit {OverLimit}";
 
-        private void NoteWaiting(Task acquire)
-        {
-            if (!acquire.IsCompleted)
-            {
-                paths.OnWaited();
-            }
-        }
-
-        private void Settle(Task<AsyncReleaser> acquire)
-        {
-            if (!Acquired(acquire, out AsyncReleaser releaser))
-            {
-                paths.OnGaveUp();
-                return;
-            }
-
-            using (releaser)
-            {
-                Hold();
-            }
-        }
-
-        private void Hold()
-        {
-            Enter();
-            Thread.SpinWait(1_000); // a moment inside, so that the other threads' acquires find the permits taken
-            Leave();
-        }
-
-        private void Enter()
-        {
-            if (Interlocked.Increment(ref _inside) > permits)
-            {
-                Interlocked.Increment(ref _overLimit);
-            }
-        }
-
-        private void Leave() => Interlocked.Decrement(ref _inside);
+        protected override Task<AsyncReleaser> AcquireAsync(CancellationToken cancellationToken) => _semaphore.AcquireAsync(cancellationToken);
     }
 
     /// <summary>Model 2 for <see cref="AsyncLock"/>: operations that release what they take.</summary>
-    private sealed class ContendedLock(Paths paths)
+    private sealed class ContendedLock(Paths paths) : ContendedModel(1, paths)
     {
         private readonly AsyncLock _lock = new();
-        private int _inside;
-        private int _overLimit;
         private int _entered;
         private int _counter; // incremented without Interlocked: only the lock keeps it equal to _entered
 
         public static bool SameState(ContendedLock concurrent, ContendedLock sequential) =>
             concurrent._lock.IsLocked == sequential._lock.IsLocked &&
-            concurrent._overLimit == sequential._overLimit &&
+            concurrent.OverLimit == sequential.OverLimit &&
             concurrent.LostIncrements == sequential.LostIncrements;
 
         private int LostIncrements => Volatile.Read(ref _entered) - Volatile.Read(ref _counter);
-
-        public void AcquireRelease()
-        {
-            Task<AsyncReleaser> acquire = _lock.AcquireAsync();
-            NoteWaiting(acquire);
-            if (!Acquired(acquire, out AsyncReleaser releaser))
-            {
-                throw new InvalidOperationException("An acquire without a token was cancelled.");
-            }
-
-            using (releaser)
-            {
-                Hold();
-            }
-        }
-
-        public void AcquireOrGiveUpAfter(int spins)
-        {
-            using var giveUp = new CancellationTokenSource();
-            Task<AsyncReleaser> acquire = _lock.AcquireAsync(giveUp.Token);
-            if (!acquire.IsCompleted)
-            {
-                paths.OnWaited();
-                Thread.SpinWait(spins);
-                giveUp.Cancel(); // racing the wake-up: a woken waiter that is cancelled passes its turn on
-            }
-
-            Settle(acquire);
-        }
-
-        public void AcquireWithin(int milliseconds)
-        {
-            using var deadline = new CancellationTokenSource(TimeSpan.FromMilliseconds(milliseconds));
-            Task<AsyncReleaser> acquire = _lock.AcquireAsync(deadline.Token);
-            NoteWaiting(acquire);
-            Settle(acquire);
-        }
-
-        public void AcquireCancelled() => AssertCancelledAtOnce(_lock.AcquireAsync(new CancellationToken(canceled: true)));
 
         // Waits by construction, in the concurrent run and in every replay alike: holding the lock, queues a second
         // acquire, releases (which wakes the queued acquire, or whoever queued before it), then cancels the queued acquire
@@ -500,7 +483,7 @@ public sealed class LinearizabilityTests
                     throw new InvalidOperationException($"An acquire of a held lock ended {second.Status} at once.");
                 }
 
-                paths.OnWaited();
+                Paths.OnWaited();
                 Leave();
             }
 
@@ -509,50 +492,16 @@ public sealed class LinearizabilityTests
             Settle(second);
         }
 
-        public override string ToString() => $"IsLocked {_lock.IsLocked}, over the limit {_overLimit}, lost increments {LostIncrements}";
+        public override string ToString() => $"IsLocked {_lock.IsLocked}, over the limit {OverLimit}, lost increments {LostIncrements}";
 
-        private void NoteWaiting(Task acquire)
+        protected override Task<AsyncReleaser> AcquireAsync(CancellationToken cancellationToken) => _lock.AcquireAsync(cancellationToken);
+
+        protected override void OnEntered()
         {
-            if (!acquire.IsCompleted)
-            {
-                paths.OnWaited();
-            }
-        }
-
-        private void Settle(Task<AsyncReleaser> acquire)
-        {
-            if (!Acquired(acquire, out AsyncReleaser releaser))
-            {
-                paths.OnGaveUp();
-                return;
-            }
-
-            using (releaser)
-            {
-                Hold();
-            }
-        }
-
-        private void Hold()
-        {
-            Enter();
-            Thread.SpinWait(1_000); // a moment inside, so that the other threads' acquires find the lock taken
-            Leave();
-        }
-
-        private void Enter()
-        {
-            if (Interlocked.Increment(ref _inside) > 1)
-            {
-                Interlocked.Increment(ref _overLimit);
-            }
-
             Interlocked.Increment(ref _entered);
             int seen = _counter;
             Thread.SpinWait(100); // a moment between read and write: a second holder would lose an increment
             _counter = seen + 1;
         }
-
-        private void Leave() => Interlocked.Decrement(ref _inside);
     }
 }
