@@ -1,3 +1,4 @@
+using AsyncNotes.Tests;
 using Verifier = AsyncNotes.Analyzers.Tests.Verify<AsyncNotes.Analyzers.UseAwaitUsingAnalyzer, AsyncNotes.Analyzers.UseAwaitUsingCodeFix>;
 
 namespace AsyncNotes.Analyzers.Tests;
@@ -287,19 +288,6 @@ public sealed class UseAwaitUsingTests
         rule.Id.Should().Be("AN0001");
         rule.DefaultSeverity.Should().Be(Microsoft.CodeAnalysis.DiagnosticSeverity.Warning);
         rule.HelpLinkUri.Should().EndWith("docs/analyzers/AN0001.md");
-        File.Exists(Path.Combine(RepositoryRoot(), "docs", "analyzers", "AN0001.md")).Should().BeTrue("the help link points at a page that exists");
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "AsyncNotes.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("AsyncNotes.sln not found above " + AppContext.BaseDirectory);
+        File.Exists(Path.Combine(Repository.Root(), "docs", "analyzers", "AN0001.md")).Should().BeTrue("the help link points at a page that exists");
     }
 }

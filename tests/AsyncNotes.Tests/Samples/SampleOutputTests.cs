@@ -71,7 +71,7 @@ public sealed partial class SampleOutputTests
     [Fact]
     public void GatherSample_ReadmeMermaidChart_IsTheRecordedRun()
     {
-        string readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "samples", "01-Gather", "README.md"));
+        string readme = File.ReadAllText(Path.Combine(Repository.Root(), "samples", "01-Gather", "README.md"));
         Match chart = MermaidBlock().Match(readme);
         chart.Success.Should().BeTrue("samples/01-Gather/README.md has a mermaid block");
 
@@ -82,23 +82,10 @@ public sealed partial class SampleOutputTests
 
     private static string ExpectedOutput(string folder)
     {
-        string readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "samples", folder, "README.md"));
+        string readme = File.ReadAllText(Path.Combine(Repository.Root(), "samples", folder, "README.md"));
         Match block = ExpectedOutputBlock().Match(readme);
         block.Success.Should().BeTrue($"samples/{folder}/README.md has an '## Expected output' section with a text block");
         return block.Groups["text"].Value.Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd();
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "AsyncNotes.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("AsyncNotes.sln not found above " + AppContext.BaseDirectory);
     }
 
     [GeneratedRegex(@"## Expected output\s+```text\n(?<text>.*?)\n```", RegexOptions.Singleline)]
