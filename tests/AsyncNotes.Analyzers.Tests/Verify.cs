@@ -8,7 +8,8 @@ using Microsoft.CodeAnalysis.Testing;
 namespace AsyncNotes.Analyzers.Tests;
 
 /// <summary>Runs Roslyn's analyzer and code-fix harness against the framework this test runs on, so no reference-assembly
-/// package is downloaded at test time: the snippets compile against the same BCL a user's project sees.</summary>
+/// package is downloaded at test time: the snippets compile against the same BCL a user's project sees, and against the
+/// AsyncNotes assembly built beside the analyzers (the rules about <c>AsyncIO.*</c> are checked against the real API).</summary>
 internal static class Verify<TAnalyzer, TCodeFix>
     where TAnalyzer : DiagnosticAnalyzer, new()
     where TCodeFix : CodeFixProvider, new()
@@ -16,11 +17,12 @@ internal static class Verify<TAnalyzer, TCodeFix>
     private static readonly ImmutableArray<MetadataReference> s_framework = [.. ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!)
         .Split(Path.PathSeparator)
         .Where(path => Path.GetFileName(path) is var name && (name.StartsWith("System.", StringComparison.Ordinal) || name is "System.dll" or "netstandard.dll" or "mscorlib.dll"))
-        .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))];
+        .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))
+        .Append(MetadataReference.CreateFromFile(typeof(AsyncNotes.AsyncIO).Assembly.Location))];
 
-    /// <summary>The diagnostic at the span marked <c>{|#n:...|}</c>, with its message argument.</summary>
-    public static DiagnosticResult Diagnostic(int location, string type) =>
-        new DiagnosticResult(new TAnalyzer().SupportedDiagnostics[0]).WithLocation(location).WithArguments(type);
+    /// <summary>The analyzer's (first) diagnostic at the span marked <c>{|#n:...|}</c>, with its message arguments.</summary>
+    public static DiagnosticResult Diagnostic(int location, params object[] arguments) =>
+        new DiagnosticResult(new TAnalyzer().SupportedDiagnostics[0]).WithLocation(location).WithArguments(arguments);
 
     /// <summary>Asserts that <paramref name="source"/> produces exactly <paramref name="expected"/>, and nothing else.</summary>
     public static Task AnalyzerAsync(string source, params DiagnosticResult[] expected)
