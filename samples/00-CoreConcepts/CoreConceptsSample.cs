@@ -71,7 +71,9 @@ public static class CoreConceptsSample
         await output.WriteLineAsync("5. AsyncIO.Run inside async code is refused");
         try
         {
+#pragma warning disable AN0002 // the mistake on purpose: this part shows the exception it throws at run time
             AsyncIO.Run(() => FetchAsync("https://api.example.com/nested"));
+#pragma warning restore AN0002
         }
         catch (InvalidOperationException mistake)
         {

@@ -55,7 +55,7 @@ public static class TasksSample
         // 4. asyncio.run cancels the tasks still pending when main returns; so does AsyncIO.Run.
         await output.WriteLineAsync();
         await output.WriteLineAsync("4. tasks still pending when main ends are cancelled");
-        _ = AsyncIO.CreateTask(ct => HeartbeatAsync(output, ct), name: "heartbeat");
+        AsyncIO.CreateTask(ct => HeartbeatAsync(output, ct), name: "heartbeat").Forget();
         await AsyncIO.SleepAsync(TimeSpan.FromSeconds(2.5));
         Print(output, "main returns");
     }

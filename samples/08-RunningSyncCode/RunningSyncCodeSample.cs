@@ -40,7 +40,7 @@ public static class RunningSyncCodeSample
         // A task that ticks every 10 ms whenever the loop is free to run it. Left running: AsyncIO.Run cancels it when main
         // returns, as asyncio.run cancels the tasks left.
         var ticker = new Ticker();
-        _ = AsyncIO.CreateTask(ticker.RunAsync, name: "ticker");
+        AsyncIO.CreateTask(ticker.RunAsync, name: "ticker").Forget();
         await AsyncIO.SleepAsync(TickInterval * 3); // the ticker is under way before anything blocks
 
         await BlockingCallAsync(log, ticker, reports);

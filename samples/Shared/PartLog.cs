@@ -9,7 +9,8 @@ internal sealed class PartLog(TextWriter output)
     private TimeSpan _partStart;
     private bool _started;
 
-    /// <summary>Starts a new part: a blank line (after the first), its title, and the clock's origin moved to now.</summary>
+    /// <summary>Starts a new part: a blank line (after the first), its title, and the clock's origin moved to now (zero when
+    /// called off a loop: a part that starts its own runs, each with its own clock).</summary>
     public void Part(string title)
     {
         if (_started)
@@ -19,7 +20,7 @@ internal sealed class PartLog(TextWriter output)
 
         _started = true;
         output.WriteLine(title);
-        _partStart = EventLoop.Current!.Elapsed;
+        _partStart = EventLoop.Current?.Elapsed ?? TimeSpan.Zero;
     }
 
     /// <summary>Writes <paramref name="line"/> stamped with the time since the part started.</summary>

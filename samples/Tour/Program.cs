@@ -1,3 +1,4 @@
+using AsyncNotes.Samples.CommonMistakes;
 using AsyncNotes.Samples.ContextManagers;
 using AsyncNotes.Samples.CoreConcepts;
 using AsyncNotes.Samples.EventLoops;
@@ -23,6 +24,7 @@ using AsyncNotes.Samples.WaitAndTimeouts;
     ("06 asyncio.Queue, producer/consumer: Queue(maxsize), task_done/join, shutdown, LifoQueue, PriorityQueue", QueueSample.Run),
     ("07 The event loop: one thread, many tasks, current_task/all_tasks/print_call_graph, slow callbacks", EventLoopSample.Run),
     ("08 Running sync code: to_thread, run_in_executor, ThreadPoolExecutor, CPU work without a GIL", RunningSyncCodeSample.Run),
+    ("09 Common mistakes: each one measured, its fix, and the analyzer that catches it", CommonMistakesSample.Run),
 ];
 
 foreach ((string title, Action<TextWriter> run) in sections)

@@ -99,7 +99,7 @@ public sealed class UseAwaitUsingAnalyzer : DiagnosticAnalyzer
 
     private static void Report(OperationAnalysisContext context, SyntaxToken usingKeyword, ITypeSymbol? type)
     {
-        if (type is not null && AwaitIsAllowedAt(usingKeyword.Parent, context.ContainingSymbol))
+        if (type is not null && AsyncFunctions.AwaitIsAllowedAt(usingKeyword.Parent, context.ContainingSymbol))
         {
             context.ReportDiagnostic(Diagnostic.Create(Rule, usingKeyword.GetLocation(), type.WithNullableAnnotation(NullableAnnotation.None).ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)));
         }
@@ -119,45 +119,6 @@ public sealed class UseAwaitUsingAnalyzer : DiagnosticAnalyzer
         }
 
         return null;
-    }
-
-    // `await` is allowed only in an async function (the nearest enclosing one decides), not inside a lock statement of that
-    // function, and nowhere in an unsafe context (an unsafe block, or an unsafe function or type around it: CS4004).
-    private static bool AwaitIsAllowedAt(SyntaxNode? node, ISymbol containingSymbol) =>
-        node is not null && !InUnsafeContext(node) && InAsyncFunctionOutsideLock(node, containingSymbol);
-
-    private static bool InUnsafeContext(SyntaxNode node) => node.AncestorsAndSelf().Any(n => n switch
-    {
-        UnsafeStatementSyntax => true,
-        MemberDeclarationSyntax member => member.Modifiers.Any(SyntaxKind.UnsafeKeyword),
-        LocalFunctionStatementSyntax local => local.Modifiers.Any(SyntaxKind.UnsafeKeyword),
-        _ => false,
-    });
-
-    private static bool InAsyncFunctionOutsideLock(SyntaxNode? node, ISymbol containingSymbol)
-    {
-        for (; node is not null; node = node.Parent)
-        {
-            switch (node)
-            {
-                case LockStatementSyntax:
-                    return false;
-                case AnonymousFunctionExpressionSyntax lambda:
-                    return lambda.AsyncKeyword.IsKind(SyntaxKind.AsyncKeyword);
-                case LocalFunctionStatementSyntax local:
-                    return local.Modifiers.Any(SyntaxKind.AsyncKeyword);
-                case BaseMethodDeclarationSyntax method:
-                    return method.Modifiers.Any(SyntaxKind.AsyncKeyword);
-                case AccessorDeclarationSyntax or BasePropertyDeclarationSyntax:
-                    return false;
-                case GlobalStatementSyntax:
-                    // Top-level statements: only when they already await (the compiler's Main is async); turning a
-                    // synchronous Main into an async one to satisfy this rule would be a different change.
-                    return containingSymbol is IMethodSymbol { IsAsync: true };
-            }
-        }
-
-        return false;
     }
 
     // A resource type `await using` accepts: one with an implicit conversion to IAsyncDisposable (its interfaces, a type

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using AsyncNotes.Samples.CommonMistakes;
 using AsyncNotes.Samples.ContextManagers;
 using AsyncNotes.Samples.CoreConcepts;
 using AsyncNotes.Samples.EventLoops;
@@ -27,6 +28,7 @@ public sealed partial class SampleOutputTests
         { "06-Queue", QueueSample.Run },
         { "07-EventLoop", EventLoopSample.Run },
         { "08-RunningSyncCode", RunningSyncCodeSample.Run },
+        { "09-CommonMistakes", CommonMistakesSample.Run },
     };
 
     [Theory]

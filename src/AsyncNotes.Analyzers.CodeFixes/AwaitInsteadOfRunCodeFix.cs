@@ -1,0 +1,88 @@
+using System.Collections.Immutable;
+using System.Composition;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace AsyncNotes.Analyzers;
+
+/// <summary>The fix for AN0002: <c>AsyncIO.Run(main)</c> becomes <c>await main()</c>, and <c>AsyncIO.Run(() =&gt; FetchAsync(url))</c>
+/// becomes <c>await FetchAsync(url)</c>.</summary>
+/// <remarks>Offered only where it is mechanical: one argument (a call with loop options would drop them), a method group,
+/// a delegate, or a lambda whose body is one expression; and only where <c>await</c> may be written.</remarks>
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AwaitInsteadOfRunCodeFix))]
+[Shared]
+public sealed class AwaitInsteadOfRunCodeFix : CodeFixProvider
+{
+    private const string Title = "Await the work instead of AsyncIO.Run";
+
+    /// <inheritdoc/>
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.RunInsideAsyncFunction);
+
+    /// <inheritdoc/>
+    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+
+    /// <inheritdoc/>
+    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    {
+        SyntaxNode? root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+        SemanticModel? model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
+        if (root is null || model is null)
+        {
+            return;
+        }
+
+        foreach (Diagnostic diagnostic in context.Diagnostics)
+        {
+            if (root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is InvocationExpressionSyntax run
+                && model.GetEnclosingSymbol(run.SpanStart, context.CancellationToken) is { } containing
+                && AsyncFunctions.AwaitIsAllowedAt(run, containing)
+                && AwaitedWork(run) is { } work)
+            {
+                context.RegisterCodeFix(
+                    CodeAction.Create(Title, ct => ReplaceAsync(context.Document, root, run, work, ct), equivalenceKey: Title),
+                    diagnostic);
+            }
+        }
+    }
+
+    // What to await: main() for a method group or delegate; the expression of `() => X` or `async () => await X`.
+    private static ExpressionSyntax? AwaitedWork(InvocationExpressionSyntax run)
+    {
+        if (run.ArgumentList.Arguments.Count != 1)
+        {
+            return null;
+        }
+
+        return run.ArgumentList.Arguments[0].Expression switch
+        {
+            LambdaExpressionSyntax { ExpressionBody: { } body } lambda when IsParameterless(lambda) =>
+                lambda.AsyncKeyword.IsKind(SyntaxKind.AsyncKeyword)
+                    ? (body as AwaitExpressionSyntax)?.Expression
+                    : body,
+            IdentifierNameSyntax or MemberAccessExpressionSyntax or GenericNameSyntax =>
+                SyntaxFactory.InvocationExpression(run.ArgumentList.Arguments[0].Expression.WithoutTrivia()),
+            _ => null,
+        };
+    }
+
+    private static bool IsParameterless(LambdaExpressionSyntax lambda) =>
+        lambda is ParenthesizedLambdaExpressionSyntax { ParameterList.Parameters.Count: 0 };
+
+    private static Task<Document> ReplaceAsync(Document document, SyntaxNode root, InvocationExpressionSyntax run, ExpressionSyntax work, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        ExpressionSyntax awaited = SyntaxFactory.AwaitExpression(work.WithoutTrivia());
+        if (run.Parent is not (ExpressionStatementSyntax or EqualsValueClauseSyntax or ArgumentSyntax or ReturnStatementSyntax
+            or ArrowExpressionClauseSyntax or AssignmentExpressionSyntax or ParenthesizedExpressionSyntax))
+        {
+            awaited = SyntaxFactory.ParenthesizedExpression(awaited);
+        }
+
+        return Task.FromResult(document.WithSyntaxRoot(root.ReplaceNode(run, awaited.WithTriviaFrom(run))));
+    }
+}
