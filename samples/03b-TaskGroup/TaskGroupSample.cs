@@ -35,7 +35,7 @@ public static class TaskGroupSample
         // 1. The notes' block: create the children, leave the block, and every child has ended.
         log.Part("1. a TaskGroup fetches three pages from a local server (127.0.0.1)");
         await using LocalApi api = await LocalApi.StartAsync();
-        using var http = new HttpClient { BaseAddress = api.BaseAddress };
+        HttpClient http = api.CreateClient(); // from IHttpClientFactory: pooled connections, nothing to dispose per client
         Task<string>[] pages = [];
         await TaskGroup.RunAsync(tg =>
         {

@@ -1,3 +1,4 @@
+using AsyncNotes.Samples.Gather; // LocalApi, the file of sample 01, compiled into this sample too
 using System.Diagnostics;
 
 namespace AsyncNotes.Samples.CommonMistakes;
@@ -21,8 +22,8 @@ internal static class BlockingIo
 
     private static async Task PartAsync(PartLog log, List<SlowCallback> reports)
     {
-        await using LocalHttp http = await LocalHttp.StartAsync(ServerLatency);
-        HttpClient client = http.CreateClient();
+        await using LocalApi api = await LocalApi.StartAsync(ServerLatency);
+        HttpClient client = api.CreateClient();
         await client.GetStringAsync(new Uri("users/0", UriKind.Relative)); // a first request: the connection is made outside the measurement
 
         // Wrong: the synchronous Send inside async work. GatherAsync starts all three, but each holds the loop's thread

@@ -1,3 +1,4 @@
+using AsyncNotes.Samples.Gather; // LocalApi, the file of sample 01, compiled into this sample too
 using System.Net.NetworkInformation;
 
 namespace AsyncNotes.Samples.CommonMistakes;
@@ -16,34 +17,38 @@ internal static class ClientPerRequest
         AsyncIO.Run(() => PartAsync(log));
     }
 
+    // One request at a time in both halves, on purpose (AN0003 suppressed): the count is of clients, not of concurrency;
+    // the shared client then needs one connection, where concurrent requests would open several.
+#pragma warning disable AN0003
     private static async Task PartAsync(PartLog log)
     {
         // Wrong: a client (and its connection pool) per request, disposed at once.
-        await using (LocalHttp http = await LocalHttp.StartAsync(TimeSpan.FromMilliseconds(5)))
+        await using (LocalApi api = await LocalApi.StartAsync(TimeSpan.FromMilliseconds(5)))
         {
             for (int id = 1; id <= Requests; id++)
             {
 #pragma warning disable AN0006 // the mistake, on purpose: this part counts the sockets it leaves behind
-                using var client = new HttpClient { BaseAddress = http.Api.BaseAddress };
+                using var client = new HttpClient { BaseAddress = api.BaseAddress };
 #pragma warning restore AN0006
                 await client.GetStringAsync(new Uri($"users/{id}", UriKind.Relative));
             }
 
-            log.Write($"wrong: {Requests} requests, a new HttpClient each: {Sockets(http.Api.BaseAddress)}");
+            log.Write($"wrong: {Requests} requests, a new HttpClient each: {Sockets(api.BaseAddress)}");
         }
 
         // Fixed: clients from IHttpClientFactory share one pooled handler, so the connection is kept and reused.
-        await using (LocalHttp http = await LocalHttp.StartAsync(TimeSpan.FromMilliseconds(5)))
+        await using (LocalApi api = await LocalApi.StartAsync(TimeSpan.FromMilliseconds(5)))
         {
             for (int id = 1; id <= Requests; id++)
             {
-                HttpClient client = http.CreateClient();
+                HttpClient client = api.CreateClient();
                 await client.GetStringAsync(new Uri($"users/{id}", UriKind.Relative));
             }
 
-            log.Write($"fixed: {Requests} requests, clients from IHttpClientFactory: {Sockets(http.Api.BaseAddress)}");
+            log.Write($"fixed: {Requests} requests, clients from IHttpClientFactory: {Sockets(api.BaseAddress)}");
         }
 
+#pragma warning restore AN0003
         log.Write("caught by: AN0006 (AsyncNotes.Analyzers); CA2000 does not: 'using var client = new HttpClient()' satisfies it");
     }
 
