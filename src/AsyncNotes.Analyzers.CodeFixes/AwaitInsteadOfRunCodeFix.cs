@@ -1,9 +1,6 @@
-using System.Collections.Immutable;
 using System.Composition;
 using System.Threading;
-using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -16,38 +13,32 @@ namespace AsyncNotes.Analyzers;
 /// a delegate, or a lambda whose body is one expression; and only where <c>await</c> may be written.</remarks>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AwaitInsteadOfRunCodeFix))]
 [Shared]
-public sealed class AwaitInsteadOfRunCodeFix : CodeFixProvider
+public sealed class AwaitInsteadOfRunCodeFix : SyntaxCodeFix
 {
-    private const string Title = "Await the work instead of AsyncIO.Run";
-
-    /// <inheritdoc/>
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.RunInsideAsyncFunction);
-
-    /// <inheritdoc/>
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    /// <inheritdoc/>
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    /// <summary>Creates the fix.</summary>
+    public AwaitInsteadOfRunCodeFix()
+        : base(DiagnosticIds.RunInsideAsyncFunction, "Await the work instead of AsyncIO.Run")
     {
-        SyntaxNode? root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        SemanticModel? model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null || model is null)
+    }
+
+    private protected override SyntaxNode? Fix(SyntaxNode root, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
+    {
+        if (root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not InvocationExpressionSyntax run
+            || model.GetEnclosingSymbol(run.SpanStart, cancellationToken) is not { } containing
+            || !AsyncFunctions.AwaitIsAllowedAt(run, containing)
+            || AwaitedWork(run) is not { } work)
         {
-            return;
+            return null;
         }
 
-        foreach (Diagnostic diagnostic in context.Diagnostics)
+        ExpressionSyntax awaited = SyntaxFactory.AwaitExpression(work.WithoutTrivia());
+        if (run.Parent is not (ExpressionStatementSyntax or EqualsValueClauseSyntax or ArgumentSyntax or ReturnStatementSyntax
+            or ArrowExpressionClauseSyntax or AssignmentExpressionSyntax or ParenthesizedExpressionSyntax))
         {
-            if (root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is InvocationExpressionSyntax run
-                && model.GetEnclosingSymbol(run.SpanStart, context.CancellationToken) is { } containing
-                && AsyncFunctions.AwaitIsAllowedAt(run, containing)
-                && AwaitedWork(run) is { } work)
-            {
-                context.RegisterCodeFix(
-                    CodeAction.Create(Title, ct => ReplaceAsync(context.Document, root, run, work, ct), equivalenceKey: Title),
-                    diagnostic);
-            }
+            awaited = SyntaxFactory.ParenthesizedExpression(awaited);
         }
+
+        return root.ReplaceNode(run, awaited.WithTriviaFrom(run));
     }
 
     // What to await: main() for a method group or delegate; the expression of `() => X` or `async () => await X`.
@@ -72,17 +63,4 @@ public sealed class AwaitInsteadOfRunCodeFix : CodeFixProvider
 
     private static bool IsParameterless(LambdaExpressionSyntax lambda) =>
         lambda is ParenthesizedLambdaExpressionSyntax { ParameterList.Parameters.Count: 0 };
-
-    private static Task<Document> ReplaceAsync(Document document, SyntaxNode root, InvocationExpressionSyntax run, ExpressionSyntax work, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        ExpressionSyntax awaited = SyntaxFactory.AwaitExpression(work.WithoutTrivia());
-        if (run.Parent is not (ExpressionStatementSyntax or EqualsValueClauseSyntax or ArgumentSyntax or ReturnStatementSyntax
-            or ArrowExpressionClauseSyntax or AssignmentExpressionSyntax or ParenthesizedExpressionSyntax))
-        {
-            awaited = SyntaxFactory.ParenthesizedExpression(awaited);
-        }
-
-        return Task.FromResult(document.WithSyntaxRoot(root.ReplaceNode(run, awaited.WithTriviaFrom(run))));
-    }
 }

@@ -42,24 +42,11 @@ public sealed class DiscardedCreateTaskAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
-        context.RegisterCompilationStartAction(start =>
-        {
-            if (start.Compilation.GetTypeByMetadataName(AsyncIOMembers.AsyncIOTypeName) is not { } asyncIO)
-            {
-                return;
-            }
-
-            start.RegisterOperationAction(c => Analyze(c, (IInvocationOperation)c.Operation, asyncIO), OperationKind.Invocation);
-        });
+        AsyncIOMembers.OnCallsTo(context, "CreateTask", Analyze);
     }
 
-    private static void Analyze(OperationAnalysisContext context, IInvocationOperation invocation, INamedTypeSymbol asyncIO)
+    private static void Analyze(OperationAnalysisContext context, IInvocationOperation invocation)
     {
-        if (!AsyncIOMembers.Is(invocation.TargetMethod, asyncIO, "CreateTask"))
-        {
-            return;
-        }
-
         IOperation value = SkipConversions(invocation);
         bool discarded = value.Parent switch
         {

@@ -40,21 +40,12 @@ public sealed class RunInsideAsyncFunctionAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
-        context.RegisterCompilationStartAction(start =>
-        {
-            if (start.Compilation.GetTypeByMetadataName(AsyncIOMembers.AsyncIOTypeName) is not { } asyncIO)
-            {
-                return; // a project without AsyncNotes
-            }
-
-            start.RegisterOperationAction(c => Analyze(c, (IInvocationOperation)c.Operation, asyncIO), OperationKind.Invocation);
-        });
+        AsyncIOMembers.OnCallsTo(context, "Run", Analyze);
     }
 
-    private static void Analyze(OperationAnalysisContext context, IInvocationOperation invocation, INamedTypeSymbol asyncIO)
+    private static void Analyze(OperationAnalysisContext context, IInvocationOperation invocation)
     {
-        if (AsyncIOMembers.Is(invocation.TargetMethod, asyncIO, "Run")
-            && !AsyncFunctions.IsInTopLevelStatements(invocation.Syntax)
+        if (!AsyncFunctions.IsInTopLevelStatements(invocation.Syntax)
             && AsyncFunctions.IsInAsyncFunction(invocation.Syntax, context.ContainingSymbol))
         {
             context.ReportDiagnostic(Diagnostic.Create(Rule, invocation.Syntax.GetLocation()));
