@@ -1,7 +1,7 @@
 namespace AsyncNotes.Samples.CommonMistakes;
 
 /// <summary>Mistake 6, creating the event loop by hand where <c>asyncio.run()</c> serves. AsyncNotes' <see cref="EventLoop"/>
-/// has no public constructor, so the Python form does not compile (CS0122). The .NET form of the mistake is a synchronous
+/// has no public constructor, so the Python form does not compile (CS1729: no constructor that takes its arguments). The .NET form of the mistake is a synchronous
 /// <c>Main</c> that blocks on its async work by hand: nothing then does what <c>asyncio.run</c> does at the end, cancel
 /// the tasks still pending and wait for their cleanup. Measured: how many of three background workers had run their
 /// <c>finally</c> when main returned.</summary>
@@ -12,7 +12,7 @@ internal static class LoopByHand
     public static void Run(PartLog log)
     {
         log.Part("6. creating the event loop by hand (loop-by-hand)");
-        log.Write("new EventLoop(...) does not compile: error CS0122, its constructor is internal; AsyncIO.Run is the way in");
+        log.Write("new EventLoop(...) does not compile: EventLoop has no public constructor (error CS1729); AsyncIO.Run is the way in");
 
         // Wrong: a synchronous Main that blocks on MainAsync by hand, with workers on the thread pool.
         var cleanedUp = new CleanupCount();
@@ -35,7 +35,7 @@ internal static class LoopByHand
             await AsyncIO.SleepAsync(TimeSpan.FromSeconds(1));
         }, EventLoopOptions.Virtual);
         log.Write($"fixed: AsyncIO.Run(MainAsync): when main returned, {cleaned.Count} of {Workers} workers had cleaned up");
-        log.Write("caught by: the compiler (CS0122) for the loop; VSTHRD002 for the blocking wait");
+        log.Write("caught by: the compiler (CS1729) for the loop; VSTHRD002 for the blocking wait");
     }
 
     private static async Task HandMadeMainAsync(CleanupCount cleanedUp, CancellationToken token)

@@ -33,7 +33,7 @@ public sealed class AwaitInsteadOfRunCodeFix : SyntaxCodeFix
 
         ExpressionSyntax awaited = SyntaxFactory.AwaitExpression(work.WithoutTrivia());
         if (run.Parent is not (ExpressionStatementSyntax or EqualsValueClauseSyntax or ArgumentSyntax or ReturnStatementSyntax
-            or ArrowExpressionClauseSyntax or AssignmentExpressionSyntax or ParenthesizedExpressionSyntax))
+            or ArrowExpressionClauseSyntax or AssignmentExpressionSyntax or ParenthesizedExpressionSyntax or LambdaExpressionSyntax))
         {
             awaited = SyntaxFactory.ParenthesizedExpression(awaited);
         }

@@ -9,12 +9,12 @@ namespace AsyncNotes.Analyzers;
 internal static class AsyncFunctions
 {
     /// <summary>Whether the nearest function around <paramref name="node"/> (method, local function, lambda, top-level
-    /// statements) is <c>async</c>. Accessors and property bodies are never async.</summary>
+    /// statements) is <c>async</c>. Accessors, property bodies and the clauses of a query expression are never async.</summary>
     public static bool IsInAsyncFunction(SyntaxNode? node, ISymbol containingSymbol) => Enclosing(node, containingSymbol, stopAtLock: false);
 
     /// <summary>Whether <paramref name="node"/> belongs to the program's top-level statements (not to a function inside them).</summary>
     public static bool IsInTopLevelStatements(SyntaxNode? node) =>
-        node?.AncestorsAndSelf().FirstOrDefault(n => n is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax
+        node?.AncestorsAndSelf().FirstOrDefault(n => n is AnonymousFunctionExpressionSyntax or QueryBodySyntax or LocalFunctionStatementSyntax
             or BaseMethodDeclarationSyntax or AccessorDeclarationSyntax or BasePropertyDeclarationSyntax or GlobalStatementSyntax) is GlobalStatementSyntax;
 
     /// <summary>Whether <c>await</c> is allowed at <paramref name="node"/>: in an async function, not inside a <c>lock</c>
@@ -41,6 +41,10 @@ internal static class AsyncFunctions
                     return false;
                 case AnonymousFunctionExpressionSyntax lambda:
                     return lambda.AsyncKeyword.IsKind(SyntaxKind.AsyncKeyword);
+                case QueryBodySyntax:
+                    // The clauses after a query's first `from` are compiled to synchronous lambdas; await is not allowed
+                    // there (CS1995). The first `from`'s source is outside the body, in the enclosing function.
+                    return false;
                 case LocalFunctionStatementSyntax local:
                     return local.Modifiers.Any(SyntaxKind.AsyncKeyword);
                 case BaseMethodDeclarationSyntax method:

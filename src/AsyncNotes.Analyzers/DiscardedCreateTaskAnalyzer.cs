@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -15,8 +16,10 @@ namespace AsyncNotes.Analyzers;
 /// <list type="bullet">
 ///   <item>Reported for a discard, <c>_ = AsyncIO.CreateTask(...)</c>, which silences CS4014 and VSTHRD110, and for a local
 ///   that receives the task and is never read.</item>
-///   <item>Not reported for a bare statement <c>AsyncIO.CreateTask(...);</c>: CS4014 reports it in an async function and
-///   VSTHRD110 everywhere, so a third report would only repeat them.</item>
+///   <item>Also reported when the task is one branch of a conditional, <c>??</c> or switch expression that is discarded,
+///   and for a local assigned the task later and never read.</item>
+///   <item>Not reported for a bare statement <c>AsyncIO.CreateTask(...);</c>: CS4014 reports it in an async function, and
+///   VSTHRD110 (Microsoft.VisualStudio.Threading.Analyzers, where referenced) in a synchronous one.</item>
 ///   <item>Not reported for <c>TaskGroup.CreateTask</c>: the group awaits its children.</item>
 /// </list>
 /// </remarks>
@@ -47,10 +50,12 @@ public sealed class DiscardedCreateTaskAnalyzer : DiagnosticAnalyzer
 
     private static void Analyze(OperationAnalysisContext context, IInvocationOperation invocation)
     {
-        IOperation value = SkipConversions(invocation);
+        IOperation value = Consumed(invocation);
         bool discarded = value.Parent switch
         {
             ISimpleAssignmentOperation { Target: IDiscardOperation } => true,
+            ISimpleAssignmentOperation { Target: ILocalReferenceOperation local } assignment when assignment.Value == value =>
+                IsNeverRead(local.Local, invocation.SemanticModel),
             IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } => IsNeverRead(declarator.Symbol, invocation.SemanticModel),
             _ => false,
         };
@@ -60,17 +65,34 @@ public sealed class DiscardedCreateTaskAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    private static IOperation SkipConversions(IOperation operation)
+    // The value that carries the task on: past conversions, and past a conditional, `??` or switch expression that may
+    // yield it (`_ = ready ? t : AsyncIO.CreateTask(...)` throws it away just the same).
+    private static IOperation Consumed(IOperation operation)
     {
-        while (operation.Parent is IConversionOperation conversion)
+        while (true)
         {
-            operation = conversion;
-        }
+            switch (operation.Parent)
+            {
+                case IConversionOperation conversion:
+                    operation = conversion;
+                    continue;
+                case IConditionalOperation conditional when conditional.Condition != operation && conditional.Type is not null:
+                    operation = conditional;
+                    continue;
+                case ICoalesceOperation coalesce:
+                    operation = coalesce;
+                    continue;
+                case ISwitchExpressionArmOperation { Parent: ISwitchExpressionOperation switchExpression } arm when arm.Value == operation:
+                    operation = switchExpression;
+                    continue;
+            }
 
-        return operation;
+            return operation;
+        }
     }
 
-    // A local is read when any identifier in its scope binds to it (the declaration itself is not an identifier name).
+    // A local is read when an identifier in its scope binds to it and is not the target of a plain assignment (the
+    // declaration itself is not an identifier name; `t = null!` writes it, it does not read it).
     private static bool IsNeverRead(ILocalSymbol local, SemanticModel? model)
     {
         if (model is null || local.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() is not { } declaration)
@@ -81,6 +103,8 @@ public sealed class DiscardedCreateTaskAnalyzer : DiagnosticAnalyzer
         SyntaxNode scope = declaration.FirstAncestorOrSelf<BlockSyntax>() ?? declaration.SyntaxTree.GetRoot();
         return !scope.DescendantNodes()
             .OfType<IdentifierNameSyntax>()
-            .Any(name => name.Identifier.ValueText == local.Name && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(name).Symbol, local));
+            .Any(name => name.Identifier.ValueText == local.Name
+                && !(name.Parent is AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression } write && write.Left == name)
+                && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(name).Symbol, local));
     }
 }

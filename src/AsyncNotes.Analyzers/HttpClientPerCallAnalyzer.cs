@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -18,7 +19,7 @@ namespace AsyncNotes.Analyzers;
 ///   (<c>HttpClientHandler</c>, <c>SocketsHttpHandler</c>, or a <c>DelegatingHandler</c> created around one), inside a
 ///   method, local function, lambda or accessor.</item>
 ///   <item>Not reported where a creation runs once for a lifetime: a constructor, a field or property initializer
-///   (a <c>Lazy&lt;HttpClient&gt;</c>'s too), top-level statements, a method named <c>Main</c>.</item>
+///   (a <c>Lazy&lt;HttpClient&gt;</c>'s too), top-level statements, a static method named <c>Main</c>.</item>
 ///   <item>Not reported where the creator hands the client on, so that someone else decides its lifetime: assigned to a
 ///   field or property (<c>_client ??= new HttpClient()</c>), or returned by a method, local function or lambda (directly,
 ///   or through a local it returns). A property getter that returns a new client is reported: a property reads as state.</item>
@@ -126,7 +127,8 @@ public sealed class HttpClientPerCallAnalyzer : DiagnosticAnalyzer
                 case ConstructorDeclarationSyntax or GlobalStatementSyntax or PrimaryConstructorBaseTypeSyntax:
                     return (current, Scope.Once);
                 case MethodDeclarationSyntax method:
-                    return (current, method.Identifier.ValueText == "Main" ? Scope.Once : Scope.Function);
+                    // A program's entry point: a static Main (an instance method of that name is an ordinary method).
+                    return (current, method.Identifier.ValueText == "Main" && method.Modifiers.Any(SyntaxKind.StaticKeyword) ? Scope.Once : Scope.Function);
                 case BaseMethodDeclarationSyntax:
                     return (current, Scope.Function); // operators, conversions, a finalizer
                 case AccessorDeclarationSyntax accessor:
@@ -168,13 +170,16 @@ public sealed class HttpClientPerCallAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    // The operation that takes the created client, past conversions and the branches of a conditional; and the operand it takes.
+    // The operation that takes the created client, past conversions and the branches of a conditional, a `??` or a switch
+    // expression; and the operand it takes.
     private static (IOperation? Parent, IOperation Value) Consumer(IOperation creation)
     {
         IOperation value = creation;
-        while (value.Parent is IConversionOperation || (value.Parent is IConditionalOperation { Type: not null } conditional && conditional.Condition != value))
+        while (value.Parent is IConversionOperation or ICoalesceOperation
+            || (value.Parent is IConditionalOperation { Type: not null } conditional && conditional.Condition != value)
+            || value.Parent is ISwitchExpressionArmOperation { Parent: ISwitchExpressionOperation })
         {
-            value = value.Parent!;
+            value = value.Parent is ISwitchExpressionArmOperation arm ? arm.Parent! : value.Parent!;
         }
 
         return (value.Parent, value);

@@ -15,7 +15,7 @@ namespace AsyncNotes.Analyzers;
 ///   <item>Reported on a <c>foreach</c> (not <c>await foreach</c>) or <c>for</c> statement in an <c>async</c> method, local
 ///   function or lambda (the nearest enclosing function decides), at most once per loop,
 ///   when every await of its body (nested lambdas and local functions aside) awaits a call that reads the iteration
-///   variable, and at least one does.</item>
+///   variable (or a local of the body computed from it: <c>var url = $"u/{id}"</c>), and at least one does.</item>
 ///   <item>Not reported when the iterations depend on each other, so that the sequence may be deliberate: a local or
 ///   parameter declared outside the body, or a field or property, is written in it (a carried result); the body leaves
 ///   the loop early (<c>break</c>, <c>return</c>, <c>yield</c>, <c>goto</c>); or it awaits something else as well

@@ -46,6 +46,8 @@ internal sealed class SequentialLoop
             return null;
         }
 
+        items = WithDerived(items, loop.Body);
+
         string? first = null;
         foreach (IOperation operation in Body(loop.Body))
         {
@@ -77,6 +79,23 @@ internal sealed class SequentialLoop
         }
 
         return first;
+    }
+
+    // The items, and the locals of the body computed from them (`var url = $"u/{id}"`, `using var response = await
+    // client.GetAsync(url)`): a call on one of those is a call on the item. Declarations come before their uses, so one
+    // pass in source order follows a chain of them.
+    private ImmutableArray<ILocalSymbol> WithDerived(ImmutableArray<ILocalSymbol> items, IOperation body)
+    {
+        ImmutableArray<ILocalSymbol>.Builder all = items.ToBuilder();
+        foreach (IVariableDeclaratorOperation declarator in Body(body).OfType<IVariableDeclaratorOperation>())
+        {
+            if (!IsTask(declarator.Symbol.Type) && declarator.GetVariableInitializer() is { } initializer && Reads(initializer.Value, all.ToImmutable()))
+            {
+                all.Add(declarator.Symbol);
+            }
+        }
+
+        return all.ToImmutable();
     }
 
     // The body's operations in source order, without nested lambdas and local functions.

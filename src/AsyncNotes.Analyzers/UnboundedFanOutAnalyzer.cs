@@ -148,8 +148,8 @@ public sealed class UnboundedFanOutAnalyzer : DiagnosticAnalyzer
     {
         IArrayCreationOperation { Initializer: not null } => true,
         ICollectionExpressionOperation collection => !collection.Elements.Any(e => e is ISpreadOperation),
-        IObjectCreationOperation { Initializer.Syntax: InitializerExpressionSyntax initializer } =>
-            initializer.IsKind(SyntaxKind.CollectionInitializerExpression),
+        IObjectCreationOperation { Arguments.IsEmpty: true, Initializer.Syntax: InitializerExpressionSyntax initializer } =>
+            initializer.IsKind(SyntaxKind.CollectionInitializerExpression), // `new List<T>(other) { x }` is not: it copies `other`
         IInvocationOperation { TargetMethod.Name: "Range" or "Repeat" } call when symbols.IsEnumerable(call.TargetMethod) =>
             call.Arguments.FirstOrDefault(a => a.Parameter?.Name == "count")?.Value.ConstantValue is { HasValue: true, Value: int count }
             && count <= SmallCount,

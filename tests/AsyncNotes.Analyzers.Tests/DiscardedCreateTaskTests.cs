@@ -131,4 +131,59 @@ public sealed class DiscardedCreateTaskTests
 
         await Verifier.AnalyzerAsync(Source);
     }
+
+    [Fact]
+    public async Task ADiscardThroughAConditionalCoalesceOrSwitch_OrALocalOnlyWritten_IsReported()
+    {
+        const string Source = """
+            using System.Threading.Tasks;
+            using AsyncNotes;
+
+            class C
+            {
+                static Task W(System.Threading.CancellationToken ct) => Task.CompletedTask;
+
+                void M(bool b, Task? t, int k)
+                {
+                    _ = b ? {|#0:AsyncIO.CreateTask(W)|} : t;
+                    _ = t ?? {|#1:AsyncIO.CreateTask(W)|};
+                    _ = k switch { 0 => {|#2:AsyncIO.CreateTask(W)|}, _ => Task.CompletedTask };
+                    Task? later = null;
+                    later = {|#3:AsyncIO.CreateTask(W)|};
+                    Task overwritten = {|#4:AsyncIO.CreateTask(W)|};
+                    overwritten = Task.CompletedTask;
+                }
+            }
+            """;
+
+        await Verifier.AnalyzerAsync(
+            Source, Verifier.Diagnostic(0), Verifier.Diagnostic(1), Verifier.Diagnostic(2), Verifier.Diagnostic(3), Verifier.Diagnostic(4));
+    }
+
+    [Fact]
+    public async Task ALocalAssignedLaterAndAwaited_IsNotReported()
+    {
+        const string Source = """
+            using System.Threading.Tasks;
+            using AsyncNotes;
+
+            class C
+            {
+                async Task M(bool b)
+                {
+                    Task? later = null;
+                    if (b)
+                    {
+                        later = AsyncIO.CreateTask(ct => Task.CompletedTask);
+                    }
+
+                    Task chosen = b ? AsyncIO.CreateTask(ct => Task.CompletedTask) : Task.CompletedTask;
+                    await chosen;
+                    await (later ?? Task.CompletedTask);
+                }
+            }
+            """;
+
+        await Verifier.AnalyzerAsync(Source);
+    }
 }

@@ -287,4 +287,30 @@ public sealed class HttpClientPerCallTests
         rule.HelpLinkUri.Should().EndWith("docs/analyzers/AN0006.md");
         File.Exists(Path.Combine(Repository.Root(), "docs", "analyzers", "AN0006.md")).Should().BeTrue("the help link points at a page that exists");
     }
+
+    [Fact]
+    public async Task AClientStoredOrReturned_ThroughCoalesceOrASwitch_IsNotReported_AnInstanceMain_Is()
+    {
+        const string Source = Usings + """
+            class C
+            {
+                HttpClient? _client;
+                static readonly HttpClient s_shared = new();
+
+                void Init(HttpClient? given) => _client = given ?? new HttpClient();
+
+                static HttpClient Make(HttpClient? given) => given ?? new HttpClient();
+
+                static HttpClient Pick(int kind) => kind switch { 0 => new HttpClient(), _ => s_shared };
+
+                async Task<string> Main(string url) // not the entry point: an instance method
+                {
+                    using var client = {|#0:new HttpClient()|};
+                    return await client.GetStringAsync(url);
+                }
+            }
+            """;
+
+        await Verifier.AnalyzerAsync(Source, Verifier.Diagnostic(0, "Main"));
+    }
 }

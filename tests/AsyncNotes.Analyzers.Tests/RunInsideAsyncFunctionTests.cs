@@ -186,4 +186,56 @@ public sealed class RunInsideAsyncFunctionTests
 
         await Verifier.AnalyzerAsync(Source);
     }
+
+    [Fact]
+    public async Task RunInAQueryClause_IsNotReported_ButInTheFirstFromSource_ItIs()
+    {
+        // A query's clauses are synchronous lambdas (await is not allowed there: CS1995); its first source is not.
+        const string Source = Usings + """
+            using System.Linq;
+
+            class C
+            {
+                static Task<int[]> AllAsync() => Task.FromResult(new[] { 1 });
+
+                async Task M(int[] xs)
+                {
+                    await Task.Yield();
+                    var q = (from x in xs select AsyncIO.Run(() => Task.FromResult(x))).ToArray();
+                    var r = (from y in {|#0:AsyncIO.Run(AllAsync)|} select y).ToArray();
+                }
+            }
+            """;
+
+        await Verifier.AnalyzerAsync(Source, Verifier.Diagnostic(0));
+    }
+
+    [Fact]
+    public async Task RunAsTheBodyOfAnAsyncLambda_IsFixedWithoutParentheses()
+    {
+        const string Source = Usings + """
+            class C
+            {
+                static Task MainAsync() => Task.CompletedTask;
+
+                void M()
+                {
+                    Func<Task> f = async () => {|#0:AsyncIO.Run(MainAsync)|};
+                }
+            }
+            """;
+        const string Fixed = Usings + """
+            class C
+            {
+                static Task MainAsync() => Task.CompletedTask;
+
+                void M()
+                {
+                    Func<Task> f = async () => await MainAsync();
+                }
+            }
+            """;
+
+        await Verifier.CodeFixAsync(Source, Fixed, Verifier.Diagnostic(0));
+    }
 }

@@ -509,4 +509,31 @@ public sealed class SequentialAwaitInLoopTests
         rule.HelpLinkUri.Should().EndWith("docs/analyzers/AN0003.md");
         File.Exists(Path.Combine(Repository.Root(), "docs", "analyzers", "AN0003.md")).Should().BeTrue("the help link points at a page that exists");
     }
+
+    [Fact]
+    public async Task ACallOnALocalComputedFromTheItem_IsReported()
+    {
+        // The common HTTP loop: the url built from the id, the response awaited, then its content.
+        const string Source = Usings + """
+            using System.Net.Http;
+
+            class C
+            {
+                async Task<List<string>> M(int[] ids, HttpClient client)
+                {
+                    var results = new List<string>();
+                    {|#0:foreach|} (int id in ids)
+                    {
+                        string url = $"users/{id}";
+                        using HttpResponseMessage response = await client.GetAsync(url);
+                        results.Add(await response.Content.ReadAsStringAsync());
+                    }
+
+                    return results;
+                }
+            }
+            """ + Work;
+
+        await Verifier.AnalyzerAsync(Source, Verifier.Diagnostic(0, "GetAsync"));
+    }
 }

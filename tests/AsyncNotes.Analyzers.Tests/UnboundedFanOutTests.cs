@@ -268,4 +268,24 @@ public sealed class UnboundedFanOutTests
         rule.HelpLinkUri.Should().EndWith("docs/analyzers/AN0004.md");
         File.Exists(Path.Combine(Repository.Root(), "docs", "analyzers", "AN0004.md")).Should().BeTrue("the help link points at a page that exists");
     }
+
+    [Fact]
+    public async Task AListCopiedFromAnotherSource_IsNotASmallSource()
+    {
+        // `new List<T>(other) { x }` lists one element and copies all of `other`: its size is not written in the code.
+        const string Source = Usings + """
+            class C
+            {
+                Task<string> FetchAsync(string url) => Task.FromResult(url);
+
+                async Task M(IEnumerable<string> urls)
+                {
+                    await Task.WhenAll(new List<string> { "a", "b" }.Select(url => FetchAsync(url)));
+                    await Task.{|#0:WhenAll|}(new List<string>(urls) { "c" }.Select(url => FetchAsync(url)));
+                }
+            }
+            """;
+
+        await Verifier.AnalyzerAsync(Source, Verifier.Diagnostic(0, "Task.WhenAll", "new List<string>(urls) { \"c\" }"));
+    }
 }
