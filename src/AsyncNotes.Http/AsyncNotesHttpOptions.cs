@@ -1,0 +1,73 @@
+namespace AsyncNotes.Http;
+
+/// <summary>The resilience of an <see cref="HttpClient"/> registered with
+/// <see cref="AsyncNotesHttpClientBuilderExtensions.AddAsyncNotesResilience"/>: retries, timeouts and a circuit breaker,
+/// with defaults a production team would accept.</summary>
+/// <remarks>
+/// <para>asyncio has no counterpart: an aiohttp session retries nothing and has one <c>ClientTimeout</c>. The Python a
+/// team writes instead (tenacity's <c>@retry(wait=wait_exponential_jitter(), stop=stop_after_attempt(4))</c> around each
+/// fetch, plus <c>aiohttp.ClientTimeout(total=30)</c>) is what these options replace:</para>
+/// <code>@retry(stop=stop_after_attempt(4), wait=wait_exponential_jitter(initial=0.2))</code>
+/// <list type="bullet">
+///   <item>Times are <see cref="TimeSpan"/>s on <see cref="TimeProvider"/> (the system clock when <see langword="null"/>
+///   and none is registered in the container).</item>
+///   <item>Retried: transient failures only (a 5xx, 408 and 429 answer, a connection failure, an attempt that timed out),
+///   and only for a request that may be sent twice: GET, HEAD, OPTIONS, TRACE, PUT, DELETE, or any request with an
+///   <c>Idempotency-Key</c> header. A 4xx other than 408 and 429 is never retried, nor a POST or PATCH without the header.</item>
+///   <item>A 429 or 503 with <c>Retry-After</c> waits as long as the server asks, instead of the back-off.</item>
+/// </list>
+/// <para>Differs from <c>AddStandardResilienceHandler()</c> (Microsoft.Extensions.Http.Resilience), which this builds
+/// on: that one retries a POST; this one does not, unless the request carries an idempotency key.</para>
+/// </remarks>
+public sealed class AsyncNotesHttpOptions
+{
+    /// <summary>How many times a failed attempt is retried (so at most this many plus one attempts); 3 by default; 0 turns
+    /// retries off.</summary>
+    public int MaxRetryAttempts { get; set; } = 3;
+
+    /// <summary>The first retry's delay; each next one doubles it, with jitter. 200 ms by default.</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>The time one attempt may take before it is abandoned (and, if retries remain, retried). 10 s by default.</summary>
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The time the whole request may take, every attempt and delay included; then it fails with Polly's
+    /// <c>TimeoutRejectedException</c>. 30 s by default.</summary>
+    public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The share of failed attempts, within <see cref="CircuitBreakerSamplingDuration"/>, that opens the circuit;
+    /// 0.5 by default.</summary>
+    public double CircuitBreakerFailureRatio { get; set; } = 0.5;
+
+    /// <summary>How many attempts must be seen within the sampling duration before the circuit may open; 20 by default.</summary>
+    public int CircuitBreakerMinimumThroughput { get; set; } = 20;
+
+    /// <summary>The window over which the failure ratio is measured; 30 s by default.</summary>
+    public TimeSpan CircuitBreakerSamplingDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long an open circuit rejects requests (with Polly's <c>BrokenCircuitException</c>) before it lets
+    /// one through to test the server; 5 s by default.</summary>
+    public TimeSpan CircuitBreakerBreakDuration { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The clock of every delay and timeout above: an event loop's <see cref="EventLoop.Time"/> in tests, or
+    /// <see langword="null"/> for the one registered in the container, or else the system clock.</summary>
+    public TimeProvider? TimeProvider { get; set; }
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> for a value Polly would refuse, at registration rather
+    /// than at the first request.</summary>
+    internal void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(MaxRetryAttempts, nameof(MaxRetryAttempts));
+        ArgumentOutOfRangeException.ThrowIfLessThan(RetryBaseDelay, TimeSpan.Zero, nameof(RetryBaseDelay));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(AttemptTimeout, TimeSpan.Zero, nameof(AttemptTimeout));
+        ArgumentOutOfRangeException.ThrowIfLessThan(TotalTimeout, AttemptTimeout, nameof(TotalTimeout));
+        if (CircuitBreakerFailureRatio is <= 0 or > 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(CircuitBreakerFailureRatio), CircuitBreakerFailureRatio, "The failure ratio must be above 0 and at most 1.");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(CircuitBreakerMinimumThroughput, 2, nameof(CircuitBreakerMinimumThroughput));
+        ArgumentOutOfRangeException.ThrowIfLessThan(CircuitBreakerSamplingDuration, TimeSpan.FromMilliseconds(500), nameof(CircuitBreakerSamplingDuration));
+        ArgumentOutOfRangeException.ThrowIfLessThan(CircuitBreakerBreakDuration, TimeSpan.FromMilliseconds(500), nameof(CircuitBreakerBreakDuration));
+    }
+}
