@@ -3,6 +3,7 @@ using AsyncNotes.Samples.ContextManagers;
 using AsyncNotes.Samples.CoreConcepts;
 using AsyncNotes.Samples.EventLoops;
 using AsyncNotes.Samples.Gather;
+using AsyncNotes.Samples.Production;
 using AsyncNotes.Samples.Queues;
 using AsyncNotes.Samples.RunningSyncCode;
 using AsyncNotes.Samples.Semaphores;
@@ -25,6 +26,7 @@ using AsyncNotes.Samples.WaitAndTimeouts;
     ("07 The event loop: one thread, many tasks, current_task/all_tasks/print_call_graph, slow callbacks", EventLoopSample.Run),
     ("08 Running sync code: to_thread, run_in_executor, ThreadPoolExecutor, CPU work without a GIL", RunningSyncCodeSample.Run),
     ("09 Common mistakes: each one measured, its fix, and the analyzer that catches it", CommonMistakesSample.Run),
+    ("10 Production: a FastAPI-style route on EF Core, and LangChain's ainvoke fan-out with a limit, retries and timeouts", ProductionSample.Run),
 ];
 
 foreach ((string title, Action<TextWriter> run) in sections)

@@ -16,6 +16,8 @@ public static class AsyncNotesHttpClientBuilderExtensions
     /// <para>Differs from <c>new HttpClient()</c>: the factory pools connections across the clients it hands out and
     /// renews them (stale DNS), so a client per call costs nothing; a <c>new HttpClient()</c> per call opens a connection
     /// per request and leaves its socket in TIME_WAIT (sample 09, analyzer AN0006).</para>
+    /// <para>The client's <see cref="HttpClient.Timeout"/> is set to infinite before <paramref name="configureClient"/>
+    /// runs, so that <see cref="AsyncNotesHttpOptions.TotalTimeout"/> is the limit.</para>
     /// </remarks>
     /// <example><code>
     /// services.AddAsyncNotesHttpClient("api", client => client.BaseAddress = new Uri("http://127.0.0.1:5000/"));
@@ -33,7 +35,14 @@ public static class AsyncNotesHttpClientBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(name);
-        IHttpClientBuilder builder = configureClient is null ? services.AddHttpClient(name) : services.AddHttpClient(name, configureClient);
+        // The pipeline's overall timeout governs, not HttpClient.Timeout (100 s by default, which would cut a longer one
+        // short); configureClient runs after, and may set a timeout of its own.
+        IHttpClientBuilder builder = services.AddHttpClient(name).ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan);
+        if (configureClient is not null)
+        {
+            builder.ConfigureHttpClient(configureClient);
+        }
+
         return builder.AddAsyncNotesResilience(configureOptions);
     }
 
@@ -55,7 +64,9 @@ public static class AsyncNotesHttpClientBuilderExtensions
     ///   exception thrown; an overall timeout throws Polly's <c>TimeoutRejectedException</c>; an open circuit throws
     ///   <c>BrokenCircuitException</c> without sending.</item>
     /// </list>
-    /// <para>Differs from <c>AddStandardResilienceHandler()</c>, which it builds on: that one retries every method.</para>
+    /// <para>Differs from <c>AddStandardResilienceHandler()</c>, which it builds on: that one retries every method.
+    /// The client's own <see cref="HttpClient.Timeout"/> (100 s by default) still bounds the whole request: keep it above
+    /// <see cref="AsyncNotesHttpOptions.TotalTimeout"/> (<see cref="AddAsyncNotesHttpClient"/> sets it to infinite).</para>
     /// </remarks>
     /// <example><code>services.AddHttpClient("api").AddAsyncNotesResilience(o => o.MaxRetryAttempts = 5);</code></example>
     /// <param name="builder">The client's builder.</param>
@@ -73,9 +84,13 @@ public static class AsyncNotesHttpClientBuilderExtensions
         builder.AddResilienceHandler("asyncnotes", (pipeline, context) =>
         {
             pipeline.TimeProvider = options.TimeProvider ?? context.ServiceProvider.GetService<TimeProvider>() ?? TimeProvider.System;
+            pipeline.AddTimeout(options.TotalTimeout);
+            if (options.MaxRetryAttempts > 0)
+            {
+                pipeline.AddRetry(RetryPolicy.Create(options));
+            }
+
             pipeline
-                .AddTimeout(options.TotalTimeout)
-                .AddRetry(RetryPolicy.Create(options))
                 .AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
                 {
                     FailureRatio = options.CircuitBreakerFailureRatio,

@@ -25,14 +25,15 @@ public sealed class AsyncNotesHttpOptions
     /// retries off.</summary>
     public int MaxRetryAttempts { get; set; } = 3;
 
-    /// <summary>The first retry's delay; each next one doubles it, with jitter. 200 ms by default.</summary>
+    /// <summary>The first retry's delay; each next one doubles it, with jitter. 200 ms by default; at most a day.</summary>
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>The time one attempt may take before it is abandoned (and, if retries remain, retried). 10 s by default.</summary>
+    /// <summary>The time one attempt may take before it is abandoned (and, if retries remain, retried). 10 s by default;
+    /// from 10 ms to a day.</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>The time the whole request may take, every attempt and delay included; then it fails with Polly's
-    /// <c>TimeoutRejectedException</c>. 30 s by default.</summary>
+    /// <c>TimeoutRejectedException</c>. 30 s by default; at least <see cref="AttemptTimeout"/>, at most a day.</summary>
     public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The share of failed attempts, within <see cref="CircuitBreakerSamplingDuration"/>, that opens the circuit;
@@ -54,20 +55,32 @@ public sealed class AsyncNotesHttpOptions
     public TimeProvider? TimeProvider { get; set; }
 
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> for a value Polly would refuse, at registration rather
-    /// than at the first request.</summary>
+    /// than at the first client: timeouts from 10 ms to a day, the overall one at least the per-attempt one; a retry delay
+    /// up to a day; a failure ratio above 0 and at most 1; a throughput of at least 2; sampling and break durations from
+    /// half a second to a day.</summary>
     internal void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfNegative(MaxRetryAttempts, nameof(MaxRetryAttempts));
-        ArgumentOutOfRangeException.ThrowIfLessThan(RetryBaseDelay, TimeSpan.Zero, nameof(RetryBaseDelay));
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(AttemptTimeout, TimeSpan.Zero, nameof(AttemptTimeout));
-        ArgumentOutOfRangeException.ThrowIfLessThan(TotalTimeout, AttemptTimeout, nameof(TotalTimeout));
-        if (CircuitBreakerFailureRatio is <= 0 or > 1)
+        InRange(RetryBaseDelay, TimeSpan.Zero, OneDay, nameof(RetryBaseDelay));
+        InRange(AttemptTimeout, MinimumTimeout, OneDay, nameof(AttemptTimeout));
+        InRange(TotalTimeout, AttemptTimeout, OneDay, nameof(TotalTimeout));
+        if (CircuitBreakerFailureRatio is <= 0 or > 1 || double.IsNaN(CircuitBreakerFailureRatio))
         {
             throw new ArgumentOutOfRangeException(nameof(CircuitBreakerFailureRatio), CircuitBreakerFailureRatio, "The failure ratio must be above 0 and at most 1.");
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThan(CircuitBreakerMinimumThroughput, 2, nameof(CircuitBreakerMinimumThroughput));
-        ArgumentOutOfRangeException.ThrowIfLessThan(CircuitBreakerSamplingDuration, TimeSpan.FromMilliseconds(500), nameof(CircuitBreakerSamplingDuration));
-        ArgumentOutOfRangeException.ThrowIfLessThan(CircuitBreakerBreakDuration, TimeSpan.FromMilliseconds(500), nameof(CircuitBreakerBreakDuration));
+        InRange(CircuitBreakerSamplingDuration, MinimumBreakerWindow, OneDay, nameof(CircuitBreakerSamplingDuration));
+        InRange(CircuitBreakerBreakDuration, MinimumBreakerWindow, OneDay, nameof(CircuitBreakerBreakDuration));
+    }
+
+    private static readonly TimeSpan OneDay = TimeSpan.FromDays(1);
+    private static readonly TimeSpan MinimumTimeout = TimeSpan.FromMilliseconds(10);
+    private static readonly TimeSpan MinimumBreakerWindow = TimeSpan.FromMilliseconds(500);
+
+    private static void InRange(TimeSpan value, TimeSpan least, TimeSpan most, string name)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(value, least, name);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(value, most, name);
     }
 }

@@ -28,10 +28,10 @@ namespace AsyncNotes.Http;
 ///   and nothing is thrown but the caller's cancellation.</item>
 ///   <item>Cancelling <c>cancellationToken</c> aborts the requests in flight (the server sees them go), starts no more,
 ///   and throws <see cref="OperationCanceledException"/> once every request has ended.</item>
-///   <item><c>progress</c>, when given, hears of each request as it ends (from the thread it ended on; a
-///   <see cref="Progress{T}"/> posts to the context it was created on).</item>
+///   <item><c>progress</c>, when given, hears of each request as it ends, in order of the counts (from the thread it
+///   ended on; a <see cref="Progress{T}"/> posts to the context it was created on).</item>
 ///   <item>The URIs are read once, before the first request; a relative URI is resolved against the client's
-///   <see cref="HttpClient.BaseAddress"/>.</item>
+///   <see cref="HttpClient.BaseAddress"/>. Null arguments and a limit below 1 throw at the call, before any request.</item>
 /// </list>
 /// <para>Differs from <c>Task.WhenAll(uris.Select(client.GetStringAsync))</c>, which starts every request at once and
 /// throws only after the last has ended, and from <c>Parallel.ForEachAsync</c>, which returns no results.</para>
@@ -55,7 +55,7 @@ public static class HttpClientFetchExtensions
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxConcurrency"/> is less than 1.</exception>
     /// <exception cref="HttpRequestException">The first request that failed.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public static async Task<T[]> FetchAllAsync<T>(
+    public static Task<T[]> FetchAllAsync<T>(
         this HttpClient client,
         IEnumerable<Uri> uris,
         Func<HttpResponseMessage, CancellationToken, Task<T>> read,
@@ -63,8 +63,9 @@ public static class HttpClientFetchExtensions
         IProgress<FetchProgress>? progress = null,
         CancellationToken cancellationToken = default)
     {
+        // The arguments are checked here, at the call; GatherAsync then starts the work.
         Func<CancellationToken, Task<T>>[] work = Work(client, uris, read, maxConcurrency, progress);
-        return await AsyncIO.GatherAsync(work, maxConcurrency, cancellationToken).ConfigureAwait(OnLoop);
+        return AsyncIO.GatherAsync(work, maxConcurrency, cancellationToken);
     }
 
     /// <summary>As <see cref="FetchAllAsync{T}(HttpClient, IEnumerable{Uri}, Func{HttpResponseMessage, CancellationToken, Task{T}}, int, IProgress{FetchProgress}?, CancellationToken)"/>,
@@ -86,7 +87,7 @@ public static class HttpClientFetchExtensions
     /// <exception cref="ArgumentException"><paramref name="returnExceptions"/> is <see langword="false"/> (use the overload without it).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     [SuppressMessage("Design", "CA1068:CancellationToken parameters must come last", Justification = "The token is last; the flag mirrors GatherAsync's returnExceptions overloads.")]
-    public static async Task<Outcome<T>[]> FetchAllAsync<T>(
+    public static Task<Outcome<T>[]> FetchAllAsync<T>(
         this HttpClient client,
         IEnumerable<Uri> uris,
         Func<HttpResponseMessage, CancellationToken, Task<T>> read,
@@ -101,7 +102,7 @@ public static class HttpClientFetchExtensions
         }
 
         Func<CancellationToken, Task<T>>[] work = Work(client, uris, read, maxConcurrency, progress);
-        return await AsyncIO.GatherAsync(work, returnExceptions: true, maxConcurrency, cancellationToken).ConfigureAwait(OnLoop);
+        return AsyncIO.GatherAsync(work, returnExceptions: true, maxConcurrency, cancellationToken);
     }
 
     /// <summary>GETs every URI as a string, at most <paramref name="maxConcurrency"/> at once.</summary>
@@ -205,15 +206,14 @@ public static class HttpClientFetchExtensions
                 return;
             }
 
-            FetchProgress now;
+            // Reported under the lock, so that the reports reach IProgress in the order of their counts (Progress<T> only
+            // posts; a slow IProgress of one's own slows the fetch, as it would anywhere).
             lock (_gate)
             {
                 _completed++;
                 _failed += succeeded ? 0 : 1;
-                now = new FetchProgress(_completed, _failed, total);
+                progress.Report(new FetchProgress(_completed, _failed, total));
             }
-
-            progress.Report(now);
         }
     }
 }

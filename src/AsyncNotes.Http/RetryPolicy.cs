@@ -19,10 +19,10 @@ internal static class RetryPolicy
         ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, args.Context)),
     };
 
+    // The caller's cancellation is not looked at here: were a cancelled caller's 503 "not handled", Polly would return it
+    // as the final answer. Handled, it goes to the delay, which throws OperationCanceledException at once.
     private static bool ShouldRetry(Polly.Outcome<HttpResponseMessage> outcome, ResilienceContext context) =>
-        !context.CancellationToken.IsCancellationRequested
-        && HttpClientResiliencePredicates.IsTransient(outcome)
-        && MaySendTwice(context.GetRequestMessage());
+        HttpClientResiliencePredicates.IsTransient(outcome) && MaySendTwice(context.GetRequestMessage());
 
     // RFC 9110's idempotent methods, or a request the server can deduplicate.
     private static bool MaySendTwice(HttpRequestMessage? request) =>

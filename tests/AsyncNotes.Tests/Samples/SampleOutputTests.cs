@@ -4,6 +4,7 @@ using AsyncNotes.Samples.ContextManagers;
 using AsyncNotes.Samples.CoreConcepts;
 using AsyncNotes.Samples.EventLoops;
 using AsyncNotes.Samples.Gather;
+using AsyncNotes.Samples.Production;
 using AsyncNotes.Samples.Queues;
 using AsyncNotes.Samples.RunningSyncCode;
 using AsyncNotes.Samples.Semaphores;
@@ -29,6 +30,7 @@ public sealed partial class SampleOutputTests
         { "07-EventLoop", EventLoopSample.Run },
         { "08-RunningSyncCode", RunningSyncCodeSample.Run },
         { "09-CommonMistakes", CommonMistakesSample.Run },
+        { "10-Production", ProductionSample.Run },
     };
 
     [Theory]

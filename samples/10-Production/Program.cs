@@ -1,0 +1,4 @@
+using AsyncNotes.Samples.Production;
+
+// dotnet run --project samples/10-Production
+ProductionSample.Run(Console.Out);
