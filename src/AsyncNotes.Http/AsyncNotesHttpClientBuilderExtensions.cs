@@ -16,8 +16,11 @@ public static class AsyncNotesHttpClientBuilderExtensions
     /// <para>Differs from <c>new HttpClient()</c>: the factory pools connections across the clients it hands out and
     /// renews them (stale DNS), so a client per call costs nothing; a <c>new HttpClient()</c> per call opens a connection
     /// per request and leaves its socket in TIME_WAIT (sample 09, analyzer AN0006).</para>
-    /// <para>The client's <see cref="HttpClient.Timeout"/> is set to infinite before <paramref name="configureClient"/>
-    /// runs, so that <see cref="AsyncNotesHttpOptions.TotalTimeout"/> is the limit.</para>
+    /// <para>The client's <see cref="HttpClient.Timeout"/> is set to <see cref="AsyncNotesHttpOptions.TotalTimeout"/>
+    /// plus one second before <paramref name="configureClient"/> runs: the resilience pipeline ends when the response's
+    /// headers arrive, and <see cref="HttpClient.Timeout"/> is what also bounds reading its body (buffered, as
+    /// <c>GetAsync</c> and the fetch methods do). A body that stalls then ends in a <see cref="TaskCanceledException"/>
+    /// whose inner exception is a <see cref="TimeoutException"/>; a body is never retried.</para>
     /// </remarks>
     /// <example><code>
     /// services.AddAsyncNotesHttpClient("api", client => client.BaseAddress = new Uri("http://127.0.0.1:5000/"));
@@ -35,15 +38,21 @@ public static class AsyncNotesHttpClientBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(name);
-        // The pipeline's overall timeout governs, not HttpClient.Timeout (100 s by default, which would cut a longer one
-        // short); configureClient runs after, and may set a timeout of its own.
-        IHttpClientBuilder builder = services.AddHttpClient(name).ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan);
+        var options = new AsyncNotesHttpOptions();
+        configureOptions?.Invoke(options);
+        options.Validate();
+
+        // The pipeline ends at the response's headers; HttpClient.Timeout also bounds reading a buffered body. Set just
+        // above TotalTimeout, it lets the pipeline's own timeout speak first and still ends a body that stalls.
+        // configureClient runs after, and may set a timeout of its own.
+        IHttpClientBuilder builder = services.AddHttpClient(name)
+            .ConfigureHttpClient(client => client.Timeout = options.TotalTimeout + BodyMargin);
         if (configureClient is not null)
         {
             builder.ConfigureHttpClient(configureClient);
         }
 
-        return builder.AddAsyncNotesResilience(configureOptions);
+        return builder.AddPipeline(options);
     }
 
     /// <summary>Adds retries with exponential back-off and jitter on transient failures only, <c>Retry-After</c>, a
@@ -55,9 +64,12 @@ public static class AsyncNotesHttpClientBuilderExtensions
     /// <list type="bullet">
     ///   <item>From the outside in: the overall timeout, the retries, the circuit breaker, the per-attempt timeout. Each
     ///   attempt gets its own timeout; the overall one bounds them all with their delays.</item>
-    ///   <item>Retried: a 5xx, 408 or 429 answer, a connection failure, an attempt timed out; only for GET, HEAD, OPTIONS,
-    ///   TRACE, PUT and DELETE, or a request with an <c>Idempotency-Key</c> header. Never a 400, never a plain POST.</item>
-    ///   <item>A <c>Retry-After</c> header sets the delay before the next attempt.</item>
+    ///   <item>Retried: a 5xx answer but 501 and 505 (which no retry changes), a 408 or 429, a connection failure, an
+    ///   attempt timed out; only for GET, HEAD, OPTIONS, TRACE, PUT and DELETE, or a request with an
+    ///   <c>Idempotency-Key</c> header. Never a 400, never a plain POST or PATCH.</item>
+    ///   <item>A <c>Retry-After</c> header on any retried answer sets the delay before the next attempt (an HTTP date is
+    ///   read against the system clock). A delay longer than what is left of the overall timeout spends it: the caller
+    ///   then gets <c>TimeoutRejectedException</c>, not the 429.</item>
     ///   <item>The caller's cancellation ends the request at once with <see cref="OperationCanceledException"/>, during an
     ///   attempt or a delay; it is never retried, and the last answer is not returned in its place.</item>
     ///   <item>After the last attempt, the last answer is returned (a 503 stays a 503 for the caller to see) or the last
@@ -65,8 +77,9 @@ public static class AsyncNotesHttpClientBuilderExtensions
     ///   <c>BrokenCircuitException</c> without sending.</item>
     /// </list>
     /// <para>Differs from <c>AddStandardResilienceHandler()</c>, which it builds on: that one retries every method.
-    /// The client's own <see cref="HttpClient.Timeout"/> (100 s by default) still bounds the whole request: keep it above
-    /// <see cref="AsyncNotesHttpOptions.TotalTimeout"/> (<see cref="AddAsyncNotesHttpClient"/> sets it to infinite).</para>
+    /// The client's own <see cref="HttpClient.Timeout"/> (100 s by default) bounds the whole request, body included: keep
+    /// it a little above <see cref="AsyncNotesHttpOptions.TotalTimeout"/> (<see cref="AddAsyncNotesHttpClient"/> sets it
+    /// to that plus one second).</para>
     /// </remarks>
     /// <example><code>services.AddHttpClient("api").AddAsyncNotesResilience(o => o.MaxRetryAttempts = 5);</code></example>
     /// <param name="builder">The client's builder.</param>
@@ -80,7 +93,14 @@ public static class AsyncNotesHttpClientBuilderExtensions
         var options = new AsyncNotesHttpOptions();
         configure?.Invoke(options);
         options.Validate();
+        return builder.AddPipeline(options);
+    }
 
+    // What HttpClient.Timeout adds to TotalTimeout in AddAsyncNotesHttpClient: time to read a buffered body.
+    private static readonly TimeSpan BodyMargin = TimeSpan.FromSeconds(1);
+
+    private static IHttpClientBuilder AddPipeline(this IHttpClientBuilder builder, AsyncNotesHttpOptions options)
+    {
         builder.AddResilienceHandler("asyncnotes", (pipeline, context) =>
         {
             pipeline.TimeProvider = options.TimeProvider ?? context.ServiceProvider.GetService<TimeProvider>() ?? TimeProvider.System;

@@ -11,10 +11,12 @@ namespace AsyncNotes.Http;
 /// <list type="bullet">
 ///   <item>Times are <see cref="TimeSpan"/>s on <see cref="TimeProvider"/> (the system clock when <see langword="null"/>
 ///   and none is registered in the container).</item>
-///   <item>Retried: transient failures only (a 5xx, 408 and 429 answer, a connection failure, an attempt that timed out),
+///   <item>Retried: transient failures only (a 5xx answer but 501 and 505, a 408 and 429, a connection failure, an
+///   attempt that timed out),
 ///   and only for a request that may be sent twice: GET, HEAD, OPTIONS, TRACE, PUT, DELETE, or any request with an
 ///   <c>Idempotency-Key</c> header. A 4xx other than 408 and 429 is never retried, nor a POST or PATCH without the header.</item>
-///   <item>A 429 or 503 with <c>Retry-After</c> waits as long as the server asks, instead of the back-off.</item>
+///   <item>A retried answer with <c>Retry-After</c> (a 429 or 503, typically) waits as long as the server asks, instead
+///   of the back-off, within <see cref="TotalTimeout"/>.</item>
 /// </list>
 /// <para>Differs from <c>AddStandardResilienceHandler()</c> (Microsoft.Extensions.Http.Resilience), which this builds
 /// on: that one retries a POST; this one does not, unless the request carries an idempotency key.</para>
@@ -32,8 +34,9 @@ public sealed class AsyncNotesHttpOptions
     /// from 10 ms to a day.</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>The time the whole request may take, every attempt and delay included; then it fails with Polly's
-    /// <c>TimeoutRejectedException</c>. 30 s by default; at least <see cref="AttemptTimeout"/>, at most a day.</summary>
+    /// <summary>The time the whole request may take until its response's headers, every attempt and delay included; then
+    /// it fails with Polly's <c>TimeoutRejectedException</c>. (The body is read after the pipeline, bounded by
+    /// <see cref="HttpClient.Timeout"/>, which <c>AddAsyncNotesHttpClient</c> sets one second above this.) 30 s by default; at least <see cref="AttemptTimeout"/>, at most a day.</summary>
     public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The share of failed attempts, within <see cref="CircuitBreakerSamplingDuration"/>, that opens the circuit;

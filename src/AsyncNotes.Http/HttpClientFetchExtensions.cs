@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.IO;
 using System.Net.Http.Json;
 using System.Text.Json.Serialization.Metadata;
 
@@ -23,13 +24,22 @@ namespace AsyncNotes.Http;
 ///   <item>Results come in input order. An unsuccessful status code is a failure
 ///   (<see cref="HttpRequestException"/> with its <see cref="HttpRequestException.StatusCode"/>), after the client's
 ///   own retries (<see cref="AsyncNotesHttpClientBuilderExtensions.AddAsyncNotesResilience"/>).</item>
-///   <item>Without <c>returnExceptions</c>, the first failure is thrown at once (the same exception object) and the
-///   other requests run on, as <c>asyncio.gather</c> does; with it, each request's <see cref="Outcome{T}"/> is returned
-///   and nothing is thrown but the caller's cancellation.</item>
+///   <item>Without <c>returnExceptions</c>, the first failure is thrown at once (the same exception object); the
+///   requests in flight run on, and those not yet started are not started (in Python they would be tasks already,
+///   waiting on the semaphore, and would run). With it, each request's <see cref="Outcome{T}"/> is returned and
+///   nothing is thrown but the caller's cancellation.</item>
+///   <item>A failure is any exception of the request or of reading it: <see cref="HttpRequestException"/> (a
+///   connection failure, or an unsuccessful status code, with its <see cref="HttpRequestException.StatusCode"/>),
+///   Polly's <c>TimeoutRejectedException</c> (the client's timeouts) and <c>BrokenCircuitException</c> (an open
+///   circuit), a <see cref="TaskCanceledException"/> whose inner exception is a <see cref="TimeoutException"/>
+///   (<see cref="HttpClient.Timeout"/>, a body that stalled), an <see cref="IOException"/> (a body cut off), an
+///   <see cref="InvalidOperationException"/> (a relative URI and no base address), and whatever the read throws.</item>
 ///   <item>Cancelling <c>cancellationToken</c> aborts the requests in flight (the server sees them go), starts no more,
 ///   and throws <see cref="OperationCanceledException"/> once every request has ended.</item>
-///   <item><c>progress</c>, when given, hears of each request as it ends, in order of the counts (from the thread it
-///   ended on; a <see cref="Progress{T}"/> posts to the context it was created on).</item>
+///   <item><c>progress</c>, when given, hears of each request as it ends, from the thread it ended on (a
+///   <see cref="Progress{T}"/> posts to the context it was created on). Reports of requests ending at the same moment
+///   may arrive in either order: each carries its own counts, so keep the highest <see cref="FetchProgress.Completed"/>.
+///   A request cancelled or failed counts as failed.</item>
 ///   <item>The URIs are read once, before the first request; a relative URI is resolved against the client's
 ///   <see cref="HttpClient.BaseAddress"/>. Null arguments and a limit below 1 throw at the call, before any request.</item>
 /// </list>
@@ -53,7 +63,8 @@ public static class HttpClientFetchExtensions
     /// <returns>The results, in input order.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="client"/>, <paramref name="uris"/>, <paramref name="read"/> or an URI is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxConcurrency"/> is less than 1.</exception>
-    /// <exception cref="HttpRequestException">The first request that failed.</exception>
+    /// <exception cref="HttpRequestException">The first request that failed, if it failed so (see the class's rules for
+    /// the other failures: timeouts, an open circuit, a body cut off, the read's own exceptions).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public static Task<T[]> FetchAllAsync<T>(
         this HttpClient client,
@@ -180,7 +191,9 @@ public static class HttpClientFetchExtensions
         bool succeeded = false;
         try
         {
-            using HttpResponseMessage response = await client.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(OnLoop);
+            // The body is buffered inside GetAsync, so HttpClient.Timeout bounds it too: a body that stalls cannot hang the
+            // fetch (the resilience pipeline ends at the headers).
+            using HttpResponseMessage response = await client.GetAsync(uri, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(OnLoop);
             response.EnsureSuccessStatusCode();
             T result = await read(response, cancellationToken).ConfigureAwait(OnLoop);
             succeeded = true;
@@ -206,14 +219,17 @@ public static class HttpClientFetchExtensions
                 return;
             }
 
-            // Reported under the lock, so that the reports reach IProgress in the order of their counts (Progress<T> only
-            // posts; a slow IProgress of one's own slows the fetch, as it would anywhere).
+            // Counted under the lock, reported outside it (user code never runs under AsyncNotes' gates): reports of
+            // requests that end at the same moment on two threads may arrive in either order; each carries its counts.
+            FetchProgress now;
             lock (_gate)
             {
                 _completed++;
                 _failed += succeeded ? 0 : 1;
-                progress.Report(new FetchProgress(_completed, _failed, total));
+                now = new FetchProgress(_completed, _failed, total);
             }
+
+            progress.Report(now);
         }
     }
 }

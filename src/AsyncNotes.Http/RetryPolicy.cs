@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
 
@@ -22,7 +23,9 @@ internal static class RetryPolicy
     // The caller's cancellation is not looked at here: were a cancelled caller's 503 "not handled", Polly would return it
     // as the final answer. Handled, it goes to the delay, which throws OperationCanceledException at once.
     private static bool ShouldRetry(Polly.Outcome<HttpResponseMessage> outcome, ResilienceContext context) =>
-        HttpClientResiliencePredicates.IsTransient(outcome) && MaySendTwice(context.GetRequestMessage());
+        HttpClientResiliencePredicates.IsTransient(outcome)
+        && outcome.Result?.StatusCode is not (HttpStatusCode.NotImplemented or HttpStatusCode.HttpVersionNotSupported)
+        && MaySendTwice(context.GetRequestMessage());
 
     // RFC 9110's idempotent methods, or a request the server can deduplicate.
     private static bool MaySendTwice(HttpRequestMessage? request) =>

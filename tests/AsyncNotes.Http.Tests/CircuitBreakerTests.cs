@@ -9,7 +9,7 @@ public sealed class CircuitBreakerTests : ServerTest
     [Fact]
     public async Task Get_AfterEnoughFailures_ThrowsBrokenCircuitWithoutReachingTheServer()
     {
-        // Two attempts, both failed: the minimum throughput and a failure ratio of 1, so the circuit opens on the second.
+        // Two attempts, both failed: the minimum throughput reached, and a ratio of failures (1) above the 0.5 asked, so the circuit opens on the second.
         using var client = TestClient.Create(Server, o =>
         {
             o.MaxRetryAttempts = 1;

@@ -9,8 +9,13 @@ internal sealed class DelayWatchingTimeProvider(TimeSpan longest) : TimeProvider
     /// <summary>The longest due time counted as a retry delay.</summary>
     public TimeSpan Longest { get; } = longest;
 
+    private readonly System.Collections.Concurrent.ConcurrentQueue<TimeSpan> _delays = new();
+
     /// <summary>Completes when the first retry delay starts.</summary>
     public Task DelayStarted => _delayStarted.Task;
+
+    /// <summary>The due times of the retry delays asked for so far, in order.</summary>
+    public TimeSpan[] Delays => [.. _delays];
 
     /// <inheritdoc/>
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
@@ -18,6 +23,7 @@ internal sealed class DelayWatchingTimeProvider(TimeSpan longest) : TimeProvider
         ITimer timer = System.CreateTimer(callback, state, dueTime, period);
         if (dueTime > TimeSpan.Zero && dueTime <= Longest && period == Timeout.InfiniteTimeSpan)
         {
+            _delays.Enqueue(dueTime);
             _delayStarted.TrySetResult();
         }
 

@@ -1,6 +1,9 @@
+using System.Net.Http.Json;
+
 namespace AsyncNotes.Http.Tests;
 
-/// <summary>On an AsyncNotes event loop the fetch works as anywhere, and its continuation comes back to the loop.</summary>
+/// <summary>On an AsyncNotes event loop the fetch works as anywhere, and its own awaits come back to the loop: the read
+/// delegate and the caller's continuation run on the loop thread.</summary>
 public sealed class EventLoopTests : ServerTest
 {
     [Fact]
@@ -12,10 +15,19 @@ public sealed class EventLoopTests : ServerTest
         EventLoop? loopAfter = null;
         int threadAfter = -1;
 
+        var readOn = new List<(EventLoop? Loop, int Thread)>();
         User[] users = AsyncIO.Run(async () =>
         {
             EventLoop? loop = EventLoop.Current;
-            User[] result = await client.Http.GetAllFromJsonAsync(uris, TestJson.Default.User, maxConcurrency: 4, cancellationToken: Ct);
+            User[] result = await client.Http.FetchAllAsync(
+                uris,
+                async (response, ct) =>
+                {
+                    readOn.Add((EventLoop.Current, Environment.CurrentManagedThreadId)); // where the package resumed after its send
+                    return (await response.Content.ReadFromJsonAsync(TestJson.Default.User, ct))!;
+                },
+                maxConcurrency: 4,
+                cancellationToken: Ct);
             loopAfter = EventLoop.Current;
             threadAfter = Environment.CurrentManagedThreadId;
             loopAfter.Should().BeSameAs(loop);
@@ -23,6 +35,7 @@ public sealed class EventLoopTests : ServerTest
         });
 
         users.Select(u => u.Id).Should().Equal(Enumerable.Range(0, 12));
+        readOn.Should().HaveCount(12).And.OnlyContain(r => r.Loop != null && r.Thread == loopThread, "the package's own awaits come back to the loop (and readOn, a plain list, is safe only there)");
         loopAfter.Should().NotBeNull();
         threadAfter.Should().Be(loopThread);
     }

@@ -192,6 +192,23 @@ internal sealed class FaultServer : IAsyncDisposable
             return Results.Text("ok");
         });
 
+        // Sends its headers and 10 of the 100 bytes it promises, then stalls until the client goes.
+        app.MapGet("/stall-body", async (HttpContext context) =>
+        {
+            Count("stall-body");
+            context.Response.ContentLength = 100;
+            await context.Response.Body.WriteAsync(new byte[10], context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+            try
+            {
+                await Task.Delay(Timeout.InfiniteTimeSpan, context.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                // the client gave up: what the test waits for
+            }
+        });
+
         app.MapPost("/orders", (int? failures) =>
             Count("orders") <= (failures ?? 1) ? Results.StatusCode(StatusCodes.Status503ServiceUnavailable) : Results.Text("created", statusCode: StatusCodes.Status201Created));
     }

@@ -78,4 +78,17 @@ public sealed class RetryTests : ServerTest
         await get.Should().ThrowAsync<HttpRequestException>();
         Server.Attempts("drop/d").Should().Be(3);
     }
+
+    [Theory]
+    [InlineData(501)]
+    [InlineData(505)]
+    public async Task Get_AServerErrorNoRetryChanges_IsNotRetried(int status)
+    {
+        using var client = TestClient.Create(Server, o => o.MaxRetryAttempts = 2);
+
+        using HttpResponseMessage response = await client.Http.GetAsync(Rel($"status/{status}"), Ct);
+
+        ((int)response.StatusCode).Should().Be(status);
+        Server.Attempts($"status/{status}").Should().Be(1, "501 and 505 say what no retry will change");
+    }
 }

@@ -46,4 +46,21 @@ public sealed class TimeoutTests : ServerTest
         Server.Attempts("slow").Should().BeInRange(1, 2);
         await Server.WaitUntilAsync(s => s.Aborted == s.Attempts("slow"), Ct);
     }
+
+    [Fact]
+    public async Task ABodyThatStalls_AfterItsHeaders_EndsAtHttpClientTimeout_NotNever()
+    {
+        // The pipeline ends at the headers; AddAsyncNotesHttpClient sets HttpClient.Timeout to TotalTimeout + 1 s, which
+        // bounds the buffered body, so a fetch of a body that stalls ends (a TimeoutException inside), and is not retried.
+        using var client = TestClient.Create(Server, o =>
+        {
+            o.AttemptTimeout = TimeSpan.FromMilliseconds(300);
+            o.TotalTimeout = TimeSpan.FromMilliseconds(500);
+        });
+
+        Func<Task> fetch = () => client.Http.GetAllStringsAsync([Rel("stall-body")], maxConcurrency: 1, cancellationToken: Ct);
+
+        (await fetch.Should().ThrowAsync<TaskCanceledException>()).WithInnerException<TimeoutException>();
+        Server.Attempts("stall-body").Should().Be(1, "a body is read after the pipeline: never retried");
+    }
 }
