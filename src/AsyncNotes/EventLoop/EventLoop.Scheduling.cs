@@ -10,6 +10,10 @@ public sealed partial class EventLoop
     private readonly Queue<ReadyItem> _ready = new();
     private readonly WaiterQueue<bool> _idleWaiters = new();
     private int _trackedInFlight;
+
+    // Of the tracked work, the items the thread pool has not started yet: one of those cannot be waiting for the loop, so
+    // the loop's patience with work in flight does not run while there is any (a starved pool is late, not deadlocked).
+    private int _trackedNotStarted;
     private bool _closed;
     private ExceptionDispatchInfo? _fatal;
     private volatile bool _isBlockedOnTrackedWork;
@@ -229,7 +233,8 @@ public sealed partial class EventLoop
     ///   or any code that continues on the thread pool from the loop: a <c>ConfigureAwait(false)</c>, a Channel's reader,
     ///   <c>CancelAsync</c>): wait for it to post back; the clock does not move under it. If it has not come back after
     ///   <see cref="EventLoopOptions.OffLoopPatience"/>, it is taken to be waiting for the loop: the clock moves on to the next
-    ///   timer, or, with none, the deadlock is reported.</item>
+    ///   timer, or, with none, the deadlock is reported. The patience runs only while every <c>ToThreadAsync</c> item has
+    ///   started: one the thread pool has yet to start (a starved pool) cannot be waiting for the loop.</item>
     ///   <item>Virtual time with <see cref="EventLoopOptions.AutoJumpThreshold"/>: wait that long for untracked work.</item>
     ///   <item>Move the virtual clock to the next timer, or, with none, declare a deadlock.</item>
     /// </list>
@@ -321,6 +326,12 @@ public sealed partial class EventLoop
         {
             while (HasWorkInFlight() && _ready.Count == 0 && _idleWaiters.Count == 0 && _fatal is null)
             {
+                if (Volatile.Read(ref _trackedNotStarted) > 0)
+                {
+                    // Work the pool has yet to start cannot be waiting for the loop: patience starts once all of it runs.
+                    start = TimeProvider.System.GetTimestamp();
+                }
+
                 TimeSpan waited = TimeProvider.System.GetElapsedTime(start);
                 if (waited >= Options.OffLoopPatience)
                 {
@@ -356,7 +367,16 @@ public sealed partial class EventLoop
     internal Task<T> RunTrackedAsync<T>(Func<T> work, CancellationToken cancellationToken)
     {
         BeginTracked();
-        return DeliverTrackedAsync(Task.Run(work, cancellationToken));
+        var start = new TrackedStart(this);
+        return DeliverTrackedAsync(
+            Task.Run(
+                () =>
+                {
+                    start.Started();
+                    return work();
+                },
+                cancellationToken),
+            start);
     }
 
     /// <summary>The number of callbacks queued and not yet run (for tests: "a result has been posted to the loop").</summary>
@@ -389,16 +409,16 @@ public sealed partial class EventLoop
 
     // Completes the returned task inside a callback on the loop, so its continuations run on the loop thread. Once the loop
     // has closed, the outcome is posted nowhere (the work finishing late calls nothing of the loop's).
-    private Task<T> DeliverTrackedAsync<T>(Task<T> offLoop)
+    private Task<T> DeliverTrackedAsync<T>(Task<T> offLoop, TrackedStart? start = null)
     {
-        var delivery = new TrackedDelivery<T>(this, offLoop);
+        var delivery = new TrackedDelivery<T>(this, offLoop, start);
         offLoop.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(delivery.OnOffLoopCompleted);
         return delivery.Task;
     }
 
     /// <summary>The outcome of tracked work, on its way back to the loop: one object per call, which is the task the caller
     /// awaits, the continuation of the work, and the loop callback that delivers it.</summary>
-    private sealed class TrackedDelivery<T>(EventLoop loop, Task<T> offLoop) : TaskCompletionSource<T>
+    private sealed class TrackedDelivery<T>(EventLoop loop, Task<T> offLoop, TrackedStart? start) : TaskCompletionSource<T>
     {
         private static readonly SendOrPostCallback s_deliver = static state => ((TrackedDelivery<T>)state!).Deliver();
 
@@ -410,8 +430,31 @@ public sealed partial class EventLoop
         // jumps the clock before the completion arrives.
         private void Deliver()
         {
+            start?.Started(); // work cancelled before the pool started it never ran its first line
             _ = Interlocked.Decrement(ref loop._trackedInFlight);
             _ = TrySetFromTask(offLoop);
+        }
+    }
+
+    /// <summary>Counts tracked work as not started until the pool runs its first line (or its outcome is delivered, if it
+    /// never ran), once.</summary>
+    private sealed class TrackedStart
+    {
+        private readonly EventLoop _loop;
+        private int _started;
+
+        public TrackedStart(EventLoop loop)
+        {
+            _loop = loop;
+            _ = Interlocked.Increment(ref loop._trackedNotStarted);
+        }
+
+        public void Started()
+        {
+            if (Interlocked.Exchange(ref _started, 1) == 0)
+            {
+                _ = Interlocked.Decrement(ref _loop._trackedNotStarted);
+            }
         }
     }
 

@@ -170,10 +170,10 @@ public sealed class LoopFutureDefectTests
     [Fact]
     public void ToThreadAsync_WorkWaitingForALoopTaskAfterASleep_DoesNotHang()
     {
-        // Patience is real time spent twice here: once before the clock may jump to the releaser's timer, and at most once more
-        // for the pool to start the work after that (with no timer due, a run out of patience is a deadlock). 100 ms was not
-        // enough on a loaded two-core machine (the pool took longer to start the work); one second is.
-        var options = EventLoopOptions.Virtual with { OffLoopPatience = TimeSpan.FromSeconds(1) };
+        // Patience is real time spent once here, before the clock may jump to the releaser's timer. It runs only once the
+        // pool has started the work: on a starved pool (a full parallel test run), a work item still queued after the jump
+        // once ran out of patience with no timer due, and was reported as a deadlock.
+        var options = EventLoopOptions.Virtual with { OffLoopPatience = TimeSpan.FromMilliseconds(200) };
 
         TimeSpan at = AsyncIO.Run(
             async () =>
