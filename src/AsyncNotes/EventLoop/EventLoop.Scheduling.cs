@@ -367,16 +367,9 @@ public sealed partial class EventLoop
     internal Task<T> RunTrackedAsync<T>(Func<T> work, CancellationToken cancellationToken)
     {
         BeginTracked();
-        var start = new TrackedStart(this);
-        return DeliverTrackedAsync(
-            Task.Run(
-                () =>
-                {
-                    start.Started();
-                    return work();
-                },
-                cancellationToken),
-            start);
+        var delivery = new TrackedDelivery<T>(this, work, cancellationToken);
+        ThreadPool.UnsafeQueueUserWorkItem(delivery, preferLocal: false); // the delivery is the work item; it flows the caller's ExecutionContext itself
+        return delivery.Task;
     }
 
     /// <summary>The number of callbacks queued and not yet run (for tests: "a result has been posted to the loop").</summary>
@@ -409,51 +402,130 @@ public sealed partial class EventLoop
 
     // Completes the returned task inside a callback on the loop, so its continuations run on the loop thread. Once the loop
     // has closed, the outcome is posted nowhere (the work finishing late calls nothing of the loop's).
-    private Task<T> DeliverTrackedAsync<T>(Task<T> offLoop, TrackedStart? start = null)
+    private Task<T> DeliverTrackedAsync<T>(Task<T> offLoop)
     {
-        var delivery = new TrackedDelivery<T>(this, offLoop, start);
-        offLoop.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(delivery.OnOffLoopCompleted);
+        var delivery = new TrackedDelivery<T>(this, offLoop);
         return delivery.Task;
     }
 
     /// <summary>The outcome of tracked work, on its way back to the loop: one object per call, which is the task the caller
-    /// awaits, the continuation of the work, and the loop callback that delivers it.</summary>
-    private sealed class TrackedDelivery<T>(EventLoop loop, Task<T> offLoop, TrackedStart? start) : TaskCompletionSource<T>
+    /// awaits, the thread-pool work item that runs the function (<see cref="RunTrackedAsync{T}"/>: no Task or delegate of
+    /// its own), or the continuation of work started elsewhere (<see cref="TrackAsync{T}"/>), and the loop callback that
+    /// delivers the outcome.</summary>
+    /// <remarks>As <c>Task.Run(work, cancellationToken)</c> would: the caller's <see cref="ExecutionContext"/> flows to the
+    /// work (its <c>AsyncLocal</c> values); a token cancelled before the work starts cancels it unrun; an
+    /// <see cref="OperationCanceledException"/> for that token, once cancelled, cancels the task; any other exception
+    /// fails it, the same object.</remarks>
+    private sealed class TrackedDelivery<T> : TaskCompletionSource<T>, IThreadPoolWorkItem
     {
         private static readonly SendOrPostCallback s_deliver = static state => ((TrackedDelivery<T>)state!).Deliver();
+        private static readonly ContextCallback s_runWork = static state => ((TrackedDelivery<T>)state!).RunWork();
 
-        /// <summary>Runs where the work completed: queues the delivery on the loop (nowhere once it has closed).</summary>
-        public void OnOffLoopCompleted() => loop.Post(s_deliver, this);
+        private readonly EventLoop _loop;
+        private readonly Func<T>? _work;
+        private readonly CancellationToken _cancellationToken;
+        private readonly ExecutionContext? _executionContext;
+        private readonly Task<T>? _offLoop;
+        private T? _result;
+        private Exception? _failure;
+        private bool _canceled;
+
+        // 1 once the pool has started the work (or its outcome is delivered without it having run), for the loop's count of
+        // tracked work not started yet: such work cannot be waiting for the loop, and the loop's patience waits for it.
+        private int _started;
+
+        /// <summary>For work the pool is to run: counted as not started until it does.</summary>
+        public TrackedDelivery(EventLoop loop, Func<T> work, CancellationToken cancellationToken)
+        {
+            _loop = loop;
+            _work = work;
+            _cancellationToken = cancellationToken;
+            _executionContext = ExecutionContext.Capture();
+            _ = Interlocked.Increment(ref loop._trackedNotStarted);
+        }
+
+        /// <summary>For work running already: its outcome is delivered when it ends.</summary>
+        public TrackedDelivery(EventLoop loop, Task<T> offLoop)
+        {
+            _loop = loop;
+            _offLoop = offLoop;
+            _started = 1;
+            offLoop.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(OnOffLoopCompleted);
+        }
+
+        /// <summary>On a pool thread: runs the work in the caller's ExecutionContext, then queues the delivery on the loop.</summary>
+        public void Execute()
+        {
+            MarkStarted();
+            if (_executionContext is null)
+            {
+                RunWork();
+            }
+            else
+            {
+                ExecutionContext.Run(_executionContext, s_runWork, this);
+            }
+
+            OnOffLoopCompleted();
+        }
+
+        // The outcome is kept, not thrown: the delivery hands the same exception object to the caller's task.
+        [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "Every exception of the work is delivered to its task, as Task.Run does.")]
+        private void RunWork()
+        {
+            if (_cancellationToken.IsCancellationRequested)
+            {
+                _canceled = true;
+                return;
+            }
+
+            try
+            {
+                _result = _work!();
+            }
+            catch (OperationCanceledException canceled) when (canceled.CancellationToken == _cancellationToken && _cancellationToken.IsCancellationRequested)
+            {
+                _canceled = true;
+            }
+            catch (Exception failure)
+            {
+                _failure = failure;
+            }
+        }
+
+        /// <summary>Where the work completed: queues the delivery on the loop (nowhere once it has closed).</summary>
+        private void OnOffLoopCompleted() => _loop.Post(s_deliver, this);
+
+        private void MarkStarted()
+        {
+            if (Interlocked.Exchange(ref _started, 1) == 0)
+            {
+                _ = Interlocked.Decrement(ref _loop._trackedNotStarted);
+            }
+        }
 
         // The in-flight count drops on the loop thread, in the same callback that completes the result. Dropping it on the
         // worker thread instead would open a window in which the loop sees nothing in flight and nothing ready, and
         // jumps the clock before the completion arrives.
         private void Deliver()
         {
-            start?.Started(); // work cancelled before the pool started it never ran its first line
-            _ = Interlocked.Decrement(ref loop._trackedInFlight);
-            _ = TrySetFromTask(offLoop);
-        }
-    }
-
-    /// <summary>Counts tracked work as not started until the pool runs its first line (or its outcome is delivered, if it
-    /// never ran), once.</summary>
-    private sealed class TrackedStart
-    {
-        private readonly EventLoop _loop;
-        private int _started;
-
-        public TrackedStart(EventLoop loop)
-        {
-            _loop = loop;
-            _ = Interlocked.Increment(ref loop._trackedNotStarted);
-        }
-
-        public void Started()
-        {
-            if (Interlocked.Exchange(ref _started, 1) == 0)
+            MarkStarted();
+            _ = Interlocked.Decrement(ref _loop._trackedInFlight);
+            if (_offLoop is not null)
             {
-                _ = Interlocked.Decrement(ref _loop._trackedNotStarted);
+                _ = TrySetFromTask(_offLoop);
+            }
+            else if (_canceled)
+            {
+                _ = TrySetCanceled(_cancellationToken);
+            }
+            else if (_failure is not null)
+            {
+                _ = TrySetException(_failure);
+            }
+            else
+            {
+                _ = TrySetResult(_result!);
             }
         }
     }
