@@ -8,7 +8,7 @@ namespace AsyncNotes.Analyzers;
 /// <summary>Recognises calls to AsyncNotes' <c>AsyncIO</c> by symbol, never by name alone.</summary>
 internal static class AsyncIOMembers
 {
-    private const string AsyncIOTypeName = "AsyncNotes.AsyncIO";
+    public const string AsyncIOTypeName = "AsyncNotes.AsyncIO";
 
     /// <summary>Sets up an analyzer of calls to <c>AsyncIO.<paramref name="name"/></c> (every overload): in a compilation
     /// that references AsyncNotes, <paramref name="analyze"/> sees each such call; in one that does not, nothing runs.</summary>

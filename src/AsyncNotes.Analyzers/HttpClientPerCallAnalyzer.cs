@@ -81,7 +81,7 @@ public sealed class HttpClientPerCallAnalyzer : DiagnosticAnalyzer
             }
 
             var handlers = new Handlers(
-                [.. PoolOwners.Select(start.Compilation.GetTypeByMetadataName).Where(type => type is not null).Select(type => type!)],
+                KnownTypes.Resolve(start.Compilation, PoolOwners),
                 start.Compilation.GetTypeByMetadataName("System.Net.Http.DelegatingHandler"));
             start.RegisterOperationAction(
                 c => AnalyzeCreation(c, (IObjectCreationOperation)c.Operation, httpClient, handlers), OperationKind.ObjectCreation);
@@ -232,28 +232,15 @@ public sealed class HttpClientPerCallAnalyzer : DiagnosticAnalyzer
                 return false;
             }
 
-            if (poolOwners.Any(owner => DerivesFrom(type, owner)))
+            if (KnownTypes.InheritsFromAny(type, poolOwners))
             {
                 return true;
             }
 
-            return DerivesFrom(type, delegatingHandler)
+            return KnownTypes.InheritsFrom(type, delegatingHandler)
                 && (creation.Arguments.Any(a => IsNewPool(a.Value))
                     || (creation.Initializer?.Initializers ?? []).OfType<ISimpleAssignmentOperation>().Any(a =>
                         a.Target is IPropertyReferenceOperation { Property.Name: "InnerHandler" } && IsNewPool(a.Value)));
-        }
-
-        private static bool DerivesFrom(INamedTypeSymbol? type, INamedTypeSymbol? baseType)
-        {
-            for (; type is not null && baseType is not null; type = type.BaseType)
-            {
-                if (SymbolEqualityComparer.Default.Equals(type, baseType))
-                {
-                    return true;
-                }
-            }
-
-            return false;
         }
     }
 }

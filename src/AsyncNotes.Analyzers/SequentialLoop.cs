@@ -28,10 +28,10 @@ internal sealed class SequentialLoop
     public SequentialLoop(Compilation compilation)
     {
         _asyncDisposable = compilation.GetTypeByMetadataName("System.IAsyncDisposable");
-        _tasks = Types(compilation, "System.Threading.Tasks.Task", "System.Threading.Tasks.Task`1", "System.Threading.Tasks.ValueTask", "System.Threading.Tasks.ValueTask`1");
-        _ordered = Types(compilation, "System.Threading.Channels.ChannelWriter`1", "System.IO.Pipelines.PipeWriter", "AsyncNotes.AsyncQueue`1");
-        _concurrent = Types(compilation, "AsyncNotes.ThreadPoolExecutor");
-        _sleepers = Types(compilation, "System.Threading.Tasks.Task", "AsyncNotes.AsyncIO");
+        _tasks = KnownTypes.Resolve(compilation, "System.Threading.Tasks.Task", "System.Threading.Tasks.Task`1", "System.Threading.Tasks.ValueTask", "System.Threading.Tasks.ValueTask`1");
+        _ordered = KnownTypes.Resolve(compilation, "System.Threading.Channels.ChannelWriter`1", "System.IO.Pipelines.PipeWriter", "AsyncNotes.AsyncQueue`1");
+        _concurrent = KnownTypes.Resolve(compilation, "AsyncNotes.ThreadPoolExecutor");
+        _sleepers = KnownTypes.Resolve(compilation, "System.Threading.Tasks.Task", "AsyncNotes.AsyncIO");
     }
 
     /// <summary>The name of the method the body of <paramref name="loop"/> awaits once per item, independently of the other
@@ -171,31 +171,15 @@ internal sealed class SequentialLoop
     // one operation at a time, or in an order that matters. Not a pool built to run work concurrently.
     private bool OrderedReceiver(ITypeSymbol? type) =>
         type is not null
-        && !InheritsFrom(type, _concurrent)
-        && (InheritsFrom(type, _ordered)
+        && !KnownTypes.InheritsFromAny(type, _concurrent)
+        && (KnownTypes.InheritsFromAny(type, _ordered)
             || (_asyncDisposable is not null
                 && (SymbolEqualityComparer.Default.Equals(type, _asyncDisposable) || type.AllInterfaces.Contains(_asyncDisposable, SymbolEqualityComparer.Default))));
 
-    private bool IsTask(ITypeSymbol type) => InheritsFrom(type, _tasks);
+    private bool IsTask(ITypeSymbol type) => KnownTypes.InheritsFromAny(type, _tasks);
 
     private bool IsSleep(IMethodSymbol method) =>
         method.Name is "Delay" or "SleepAsync" && _sleepers.Contains(method.ContainingType, SymbolEqualityComparer.Default);
-
-    private static bool InheritsFrom(ITypeSymbol type, ImmutableArray<INamedTypeSymbol> bases)
-    {
-        for (ITypeSymbol? t = type; t is not null; t = t.BaseType)
-        {
-            if (bases.Contains(t.OriginalDefinition, SymbolEqualityComparer.Default))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static ImmutableArray<INamedTypeSymbol> Types(Compilation compilation, params string[] names) =>
-        [.. names.Select(compilation.GetTypeByMetadataName).Where(type => type is not null).Select(type => type!)];
 
     // Whether writing `target` carries something from one item to the next: a local or parameter declared outside the
     // body (a for's own variables included), or a field or property not of an object the body owns. An element

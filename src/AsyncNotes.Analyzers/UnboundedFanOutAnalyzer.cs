@@ -64,7 +64,7 @@ public sealed class UnboundedFanOutAnalyzer : DiagnosticAnalyzer
         {
             INamedTypeSymbol? enumerable = start.Compilation.GetTypeByMetadataName("System.Linq.Enumerable");
             INamedTypeSymbol? task = start.Compilation.GetTypeByMetadataName("System.Threading.Tasks.Task");
-            INamedTypeSymbol? asyncIO = start.Compilation.GetTypeByMetadataName("AsyncNotes.AsyncIO");
+            INamedTypeSymbol? asyncIO = start.Compilation.GetTypeByMetadataName(AsyncIOMembers.AsyncIOTypeName);
             if (enumerable is null || (task is null && asyncIO is null))
             {
                 return; // no Select, or nothing that waits for a list of tasks
@@ -236,23 +236,10 @@ public sealed class UnboundedFanOutAnalyzer : DiagnosticAnalyzer
         // SemaphoreSlim.WaitAsync (any overload, a subclass's too), SemaphoreSlimExtensions.AcquireAsync, AsyncSemaphore.AcquireAsync.
         public bool IsLimiterAcquire(IOperation operation) => operation is IInvocationOperation { TargetMethod: var method } && method.Name switch
         {
-            "WaitAsync" => DerivesFrom(method.ContainingType, semaphoreSlim),
+            "WaitAsync" => KnownTypes.InheritsFrom(method.ContainingType, semaphoreSlim),
             "AcquireAsync" => SymbolEqualityComparer.Default.Equals(method.ContainingType, semaphoreSlimExtensions)
-                || DerivesFrom(method.ContainingType, asyncSemaphore),
+                || KnownTypes.InheritsFrom(method.ContainingType, asyncSemaphore),
             _ => false,
         };
-
-        private static bool DerivesFrom(INamedTypeSymbol? type, INamedTypeSymbol? baseType)
-        {
-            for (; type is not null && baseType is not null; type = type.BaseType)
-            {
-                if (SymbolEqualityComparer.Default.Equals(type, baseType))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
     }
 }

@@ -61,10 +61,7 @@ public sealed class UseAwaitUsingAnalyzer : DiagnosticAnalyzer
                 return; // a framework without IAsyncDisposable has no await using either
             }
 
-            var resources = new AsyncDisposableTypes(start.Compilation, asyncDisposable, [.. SynchronousByDesign
-                .Select(start.Compilation.GetTypeByMetadataName)
-                .Where(type => type is not null)
-                .Select(type => type!)]);
+            var resources = new AsyncDisposableTypes(start.Compilation, asyncDisposable, KnownTypes.Resolve(start.Compilation, SynchronousByDesign));
             start.RegisterOperationAction(c => AnalyzeUsing(c, (IUsingOperation)c.Operation, resources), OperationKind.Using);
             start.RegisterOperationAction(
                 c => AnalyzeUsingDeclaration(c, (IUsingDeclarationOperation)c.Operation, resources), OperationKind.UsingDeclaration);
@@ -127,20 +124,7 @@ public sealed class UseAwaitUsingAnalyzer : DiagnosticAnalyzer
     {
         public bool Contains(ITypeSymbol type) =>
             type.TypeKind is not TypeKind.Dynamic and not TypeKind.Error
-            && !IsExcluded(type)
+            && !KnownTypes.InheritsFromAny(type, excluded)
             && compilation.ClassifyConversion(type, asyncDisposable).IsImplicit;
-
-        private bool IsExcluded(ITypeSymbol type)
-        {
-            for (ITypeSymbol? t = type; t is not null; t = t.BaseType)
-            {
-                if (excluded.Contains(t.OriginalDefinition, SymbolEqualityComparer.Default))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
     }
 }

@@ -389,7 +389,7 @@ public sealed partial class EventLoop
     internal Task<T> TrackAsync<T>(Task<T> offLoop)
     {
         BeginTracked();
-        return DeliverTrackedAsync(offLoop);
+        return new TrackedDelivery<T>(this, offLoop).Task;
     }
 
     // The in-flight count rises and falls on the loop's thread only (tracked work is started by loop code, and delivered by
@@ -400,15 +400,8 @@ public sealed partial class EventLoop
         _ = Interlocked.Increment(ref _trackedInFlight);
     }
 
-    // Completes the returned task inside a callback on the loop, so its continuations run on the loop thread. Once the loop
-    // has closed, the outcome is posted nowhere (the work finishing late calls nothing of the loop's).
-    private Task<T> DeliverTrackedAsync<T>(Task<T> offLoop)
-    {
-        var delivery = new TrackedDelivery<T>(this, offLoop);
-        return delivery.Task;
-    }
-
-    /// <summary>The outcome of tracked work, on its way back to the loop: one object per call, which is the task the caller
+    /// <summary>The outcome of tracked work, on its way back to the loop (completed inside a callback on the loop, so its
+    /// continuations run on the loop thread; once the loop has closed, posted nowhere): one object per call, which is the task the caller
     /// awaits, the thread-pool work item that runs the function (<see cref="RunTrackedAsync{T}"/>: no Task or delegate of
     /// its own), or the continuation of work started elsewhere (<see cref="TrackAsync{T}"/>), and the loop callback that
     /// delivers the outcome.</summary>
