@@ -22,7 +22,7 @@ namespace AsyncNotes;
 /// returns one, and the loop already gives the scheduling that <c>IValueTaskSource</c> would otherwise have to provide.</para>
 /// </remarks>
 /// <typeparam name="T">The result type.</typeparam>
-internal sealed class LoopFuture<T> : TaskCompletionSource<T>
+internal class LoopFuture<T> : TaskCompletionSource<T>
 {
     private const int Pending = 0;
     private const int Decided = 1;
@@ -39,11 +39,18 @@ internal sealed class LoopFuture<T> : TaskCompletionSource<T>
 
     /// <summary>Creates a pending future for <paramref name="loop"/> (null: off any loop).</summary>
     public LoopFuture(EventLoop? loop)
-        : base(loop is null ? TaskCreationOptions.RunContinuationsAsynchronously : TaskCreationOptions.None)
+        : this(loop, loop is null ? TaskCreationOptions.RunContinuationsAsynchronously : TaskCreationOptions.None)
     {
         // On a loop: not RunContinuationsAsynchronously, or the continuations that are not awaits (Task.WhenAll's,
         // ContinueWith's) would run on the thread pool, out of the loop's sight. Off a loop: asynchronously, so that no
         // continuation runs inside whoever completes the future.
+    }
+
+    /// <summary>Creates a pending future for <paramref name="loop"/> with the task options that a derived waiter's own
+    /// <see cref="Deliver"/> needs (see <see cref="QueuedWaiter{T}"/>).</summary>
+    private protected LoopFuture(EventLoop? loop, TaskCreationOptions options)
+        : base(options)
+    {
         Loop = loop;
     }
 
@@ -112,18 +119,25 @@ internal sealed class LoopFuture<T> : TaskCompletionSource<T>
 
     public new bool TrySetCanceled(CancellationToken cancellationToken = default)
     {
+        if (!TryDecideCanceled(cancellationToken))
+        {
+            return false;
+        }
+
+        Deliver();
+        return true;
+    }
+
+    /// <summary>Decides a cancellation without delivering it yet: the caller calls <see cref="Deliver"/> once it has left
+    /// its lock.</summary>
+    private protected bool TryDecideCanceled(CancellationToken cancellationToken)
+    {
         if (!TryClaim())
         {
             return false;
         }
 
-        _canceled = true;
-        if (cancellationToken.CanBeCanceled)
-        {
-            More.CanceledBy = cancellationToken;
-        }
-
-        Deliver();
+        OverrideWithCanceled(cancellationToken);
         return true;
     }
 
@@ -152,6 +166,18 @@ internal sealed class LoopFuture<T> : TaskCompletionSource<T>
         TaskStatus.Canceled => TrySetCanceled(TaskOutcomes.CanceledToken(completed)),
         _ => TrySetExceptions(completed.Exception!),
     };
+
+    /// <summary>Replaces a decided result that is not delivered yet with a cancellation by <paramref name="cancellationToken"/>:
+    /// for a waiter whose resume step finds that it was cancelled after it was woken (asyncio's <c>CancelledError</c>, thrown
+    /// into a task whose future is already done).</summary>
+    private protected void OverrideWithCanceled(CancellationToken cancellationToken)
+    {
+        _canceled = true;
+        if (cancellationToken.CanBeCanceled)
+        {
+            More.CanceledBy = cancellationToken;
+        }
+    }
 
     /// <summary>Cancels the future when <paramref name="cancellationToken"/> is cancelled: decided inside the <c>Cancel()</c> call.</summary>
     public void CancelWhen(CancellationToken cancellationToken)
@@ -243,9 +269,10 @@ internal sealed class LoopFuture<T> : TaskCompletionSource<T>
         }
     }
 
-    private bool TryClaim() => Interlocked.CompareExchange(ref _state, Decided, Pending) == Pending;
+    private protected bool TryClaim() => Interlocked.CompareExchange(ref _state, Decided, Pending) == Pending;
 
-    private void Deliver()
+    /// <summary>Delivers the outcome just decided to <see cref="Task"/>, by scheduling, as the class remarks say.</summary>
+    private protected virtual void Deliver()
     {
         ReleaseRegistrations();
         ReportIfUnretrieved();
@@ -269,7 +296,8 @@ internal sealed class LoopFuture<T> : TaskCompletionSource<T>
         }
     }
 
-    private void Complete()
+    /// <summary>Completes <see cref="Task"/> with the decided outcome, right here.</summary>
+    private protected void Complete()
     {
         if (_canceled)
         {

@@ -343,17 +343,37 @@ public class AsyncQueue<T>
         cancellationToken = both.Token;
         while (true)
         {
-            T item;
-            try
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!TryGetForReader(out T? item))
             {
-                item = await GetAsync(cancellationToken).ConfigureAwait(LoopAware.OnLoop);
-            }
-            catch (QueueShutDownException)
-            {
-                yield break;
+                try
+                {
+                    item = await GetAsync(cancellationToken).ConfigureAwait(LoopAware.OnLoop);
+                }
+                catch (QueueShutDownException)
+                {
+                    yield break;
+                }
             }
 
             yield return item;
+        }
+    }
+
+    /// <summary><see cref="GetAsync"/>'s path when an item is there, without the task: false when the queue is empty (shut
+    /// down or not), and the reader then takes <see cref="GetAsync"/>'s own path.</summary>
+    private bool TryGetForReader([MaybeNullWhen(false)] out T item)
+    {
+        lock (_gate)
+        {
+            if (StoreCount == 0)
+            {
+                item = default;
+                return false;
+            }
+
+            item = GetNowait();
+            return true;
         }
     }
 
@@ -368,15 +388,25 @@ public class AsyncQueue<T>
     private void PutNowait(T item)
     {
         Store(item);
-        _unfinished++;
-        _finished.Clear();
-        _getters.TryWakeOne(true);
+        if (_unfinished++ == 0)
+        {
+            _finished.Clear(); // set only while nothing is unfinished
+        }
+
+        if (_getters.Count > 0)
+        {
+            _getters.TryWakeOne(true);
+        }
     }
 
     private T GetNowait()
     {
         T item = Take();
-        _putters.TryWakeOne(true);
+        if (_putters.Count > 0)
+        {
+            _putters.TryWakeOne(true); // Count is exact here: waiters queue only under this queue's lock
+        }
+
         return item;
     }
 

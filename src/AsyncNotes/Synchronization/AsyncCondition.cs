@@ -73,7 +73,7 @@ public sealed class AsyncCondition
 
         // In line first, then the lock goes: a notifier that takes the lock in between finds this waiter (the other order
         // loses that notification off a loop).
-        Task<bool> notified = _waiters.EnqueueAsync(cancellationToken: cancellationToken);
+        Task<bool> notified = _waiters.EnqueueAsync(cancellationToken);
         Lock.Release();
         return WaitNotifiedAsync(notified, cancellationToken);
     }

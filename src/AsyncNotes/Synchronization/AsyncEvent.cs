@@ -89,7 +89,7 @@ public sealed class AsyncEvent
 
         lock (_gate)
         {
-            return _value ? s_true : _waiters.EnqueueAsync(cancellationToken: cancellationToken);
+            return _value ? s_true : _waiters.EnqueueAsync(cancellationToken);
         }
     }
 }

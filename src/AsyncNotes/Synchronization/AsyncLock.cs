@@ -26,13 +26,17 @@ namespace AsyncNotes;
 public sealed class AsyncLock
 {
     private readonly object _gate = new();
-    private readonly WaiterQueue<bool> _waiters = new();
+    private readonly WaiterQueue<AsyncReleaser> _waiters;
     private readonly Task<AsyncReleaser> _acquired;
     private bool _locked;
     private int _woken; // woken, not yet resumed: asyncio's done future at the head of _waiters
 
     /// <summary>Creates an unlocked lock.</summary>
-    public AsyncLock() => _acquired = Task.FromResult(new AsyncReleaser(this));
+    public AsyncLock()
+    {
+        _acquired = Task.FromResult(new AsyncReleaser(this));
+        _waiters = new WaiterQueue<AsyncReleaser>(new ResumeStep(this));
+    }
 
     /// <summary>Whether the lock is held (asyncio's <c>locked()</c>): false between a release and the woken waiter's turn.</summary>
     public bool IsLocked
@@ -63,7 +67,6 @@ public sealed class AsyncLock
             return Task.FromCanceled<AsyncReleaser>(cancellationToken);
         }
 
-        Task<bool> waiter;
         lock (_gate)
         {
             if (!_locked && _waiters.Count == 0 && _woken == 0)
@@ -72,10 +75,8 @@ public sealed class AsyncLock
                 return _acquired;
             }
 
-            waiter = _waiters.EnqueueAsync(cancellationToken: cancellationToken);
+            return _waiters.EnqueueAsync(cancellationToken);
         }
-
-        return WaitInLineAsync(waiter, cancellationToken);
     }
 
     /// <summary>Releases the lock and wakes the oldest waiter: asyncio's <c>lock.release()</c>.</summary>
@@ -98,19 +99,21 @@ public sealed class AsyncLock
         }
     }
 
-    private async Task<AsyncReleaser> WaitInLineAsync(Task<bool> waiter, CancellationToken cancellationToken)
+    /// <summary>A waiter's resume step (asyncio's code after <c>await fut</c> in <c>acquire</c>), run just before it resumes.</summary>
+    private void OnResume(QueuedWaiter<AsyncReleaser> waiter)
     {
-        await ((Task)waiter).ConfigureAwait(LoopAware.OnLoopWithoutThrowing);
         lock (_gate)
         {
             if (!waiter.IsCanceled)
             {
                 _woken--;
-                if (!cancellationToken.IsCancellationRequested)
+                if (!waiter.Token.IsCancellationRequested)
                 {
                     _locked = true;
-                    return new AsyncReleaser(this);
+                    return;
                 }
+
+                waiter.ResumeCanceled();
             }
 
             // Cancelled, before or after it was woken: it takes nothing, and passes the turn on if the lock is free.
@@ -119,16 +122,18 @@ public sealed class AsyncLock
                 WakeUpFirst();
             }
         }
-
-        throw new OperationCanceledException(cancellationToken);
     }
 
-    /// <summary>Wakes the oldest waiter, unless one was woken already and has not run yet. Under <see cref="_gate"/>.</summary>
     private void WakeUpFirst()
     {
-        if (_woken == 0 && _waiters.TryWakeOne(true))
+        if (_woken == 0 && _waiters.TryWakeOne(new AsyncReleaser(this)))
         {
             _woken++;
         }
+    }
+
+    private sealed class ResumeStep(AsyncLock owner) : IWaiterOwner<AsyncReleaser>
+    {
+        public void OnResume(QueuedWaiter<AsyncReleaser> waiter) => owner.OnResume(waiter);
     }
 }

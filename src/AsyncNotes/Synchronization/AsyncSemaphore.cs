@@ -34,7 +34,7 @@ namespace AsyncNotes;
 public sealed class AsyncSemaphore
 {
     private readonly object _gate = new();
-    private readonly WaiterQueue<bool> _waiters = new();
+    private readonly WaiterQueue<AsyncReleaser> _waiters;
     private readonly int _bound;
     private readonly Task<AsyncReleaser> _acquired;
     private int _value;
@@ -50,6 +50,7 @@ public sealed class AsyncSemaphore
         _value = value;
         _bound = bounded ? value : int.MaxValue;
         _acquired = Task.FromResult(new AsyncReleaser(this));
+        _waiters = new WaiterQueue<AsyncReleaser>(new ResumeStep(this));
     }
 
     /// <summary>The permits free right now (asyncio's <c>_value</c>): a permit handed to a waiter no longer counts.</summary>
@@ -97,7 +98,6 @@ public sealed class AsyncSemaphore
             return Task.FromCanceled<AsyncReleaser>(cancellationToken);
         }
 
-        Task<bool> waiter;
         lock (_gate)
         {
             if (!IsLockedCore)
@@ -106,10 +106,8 @@ public sealed class AsyncSemaphore
                 return _acquired;
             }
 
-            waiter = _waiters.EnqueueAsync(cancellationToken: cancellationToken);
+            return _waiters.EnqueueAsync(cancellationToken);
         }
-
-        return WaitInLineAsync(waiter, cancellationToken);
     }
 
     /// <summary>Gives a permit back: to the oldest waiter still waiting, else to the free count. asyncio's
@@ -135,48 +133,34 @@ public sealed class AsyncSemaphore
         }
     }
 
-    private async Task<AsyncReleaser> WaitInLineAsync(Task<bool> waiter, CancellationToken cancellationToken)
+    /// <summary>A waiter's resume step (asyncio's code after <c>await fut</c> in <c>acquire</c>), run just before it resumes.</summary>
+    private void OnResume(QueuedWaiter<AsyncReleaser> waiter)
     {
-        try
+        lock (_gate)
         {
-            await ((Task)waiter).ConfigureAwait(LoopAware.OnLoopWithoutThrowing);
-            if (waiter.IsCanceled)
-            {
-                throw new OperationCanceledException(cancellationToken); // left the line without a permit
-            }
-
-            bool cancelled;
-            lock (_gate)
+            if (!waiter.IsCanceled)
             {
                 _woken--;
 
-                // Read once, under the lock: the decision to give the permit back and the throw must agree, whatever a
-                // cancellation from another thread does meanwhile.
-                cancelled = cancellationToken.IsCancellationRequested;
-                if (cancelled)
+                // Handed a permit, cancelled before resuming: the permit goes back. Read once, under the lock, so that the
+                // give-back and the outcome agree, whatever a cancellation from another thread does meanwhile.
+                if (waiter.Token.IsCancellationRequested)
                 {
-                    _value++; // handed a permit, cancelled before resuming: it goes back
+                    _value++;
+                    waiter.ResumeCanceled();
                 }
             }
 
-            return cancelled ? throw new OperationCanceledException(cancellationToken) : new AsyncReleaser(this);
-        }
-        finally
-        {
             // New waiters may have queued behind while this one waited: wake as many as there are free permits.
-            lock (_gate)
+            while (_value > 0 && WakeUpNext())
             {
-                while (_value > 0 && WakeUpNext())
-                {
-                }
             }
         }
     }
 
-    /// <summary>Hands a permit to the oldest waiter still waiting. Under <see cref="_gate"/>.</summary>
     private bool WakeUpNext()
     {
-        if (!_waiters.TryWakeOne(true))
+        if (!_waiters.TryWakeOne(new AsyncReleaser(this)))
         {
             return false;
         }
@@ -184,5 +168,10 @@ public sealed class AsyncSemaphore
         _value--;
         _woken++;
         return true;
+    }
+
+    private sealed class ResumeStep(AsyncSemaphore semaphore) : IWaiterOwner<AsyncReleaser>
+    {
+        public void OnResume(QueuedWaiter<AsyncReleaser> waiter) => semaphore.OnResume(waiter);
     }
 }

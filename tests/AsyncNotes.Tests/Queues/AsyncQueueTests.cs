@@ -218,6 +218,68 @@ public sealed class AsyncQueueTests
         got.Should().Equal(0, 1, 2, 3, 4);
     }
 
+    // The reader takes items that are already there without a task of its own; a cancelled token still stops it before the
+    // next item, as GetAsync's does, and the items it did not take stay in the queue.
+    [Fact]
+    public async Task ReadAllAsync_CancelledWhileItemsWait_StopsBeforeTheNextItem_AndLeavesThemQueued()
+    {
+        var q = new AsyncQueue<int>();
+        for (int i = 0; i < 5; i++)
+        {
+            q.TryPut(i).Should().BeTrue();
+        }
+
+        using var cancellation = new CancellationTokenSource();
+        var got = new List<int>();
+        Func<Task> read = async () =>
+        {
+            await foreach (int item in q.ReadAllAsync(cancellation.Token))
+            {
+                got.Add(item);
+                if (item == 1)
+                {
+                    await cancellation.CancelAsync();
+                }
+            }
+        };
+
+        await read.Should().ThrowAsync<OperationCanceledException>();
+        got.Should().Equal(0, 1);
+        q.Count.Should().Be(3);
+        q.UnfinishedTasks.Should().Be(5, "taking an item does not mark it done");
+    }
+
+    // Put marks the queue unfinished only on its way from none to one (the event is set exactly while nothing is
+    // unfinished): JoinAsync waits across several puts and completes at the last TaskDone.
+    [Fact]
+    public void JoinAsync_WaitsForEveryItemPut_AcrossSeveralPuts()
+    {
+        var log = new List<string>();
+        RunVirtual(async () =>
+        {
+            var q = new AsyncQueue<int>();
+            for (int i = 0; i < 3; i++)
+            {
+                q.TryPut(i).Should().BeTrue();
+            }
+
+            Task join = q.JoinAsync();
+            for (int i = 0; i < 3; i++)
+            {
+                q.TryGet(out _).Should().BeTrue();
+                q.TaskDone();
+                await AsyncIO.SleepAsync(TimeSpan.Zero);
+                log.Add($"done {i + 1}: join {(join.IsCompleted ? "complete" : "waiting")}");
+            }
+
+            await join;
+            q.TryPut(9).Should().BeTrue();
+            q.JoinAsync().IsCompleted.Should().BeFalse("a put after the join makes the queue unfinished again");
+        });
+
+        log.Should().Equal("done 1: join waiting", "done 2: join waiting", "done 3: join complete");
+    }
+
     // Found by review: the BCL heap grew before it compared, so an item that could not be compared left a phantom behind.
     [Fact]
     public void PriorityQueue_AnItemThatCannotBeCompared_IsRefusedAndLeavesNoTrace()
