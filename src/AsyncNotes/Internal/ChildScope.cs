@@ -12,6 +12,10 @@ namespace AsyncNotes;
 ///   <item><see cref="CancelAll"/> cancels every unfinished child, in start order; a child's token callback that throws does
 ///   not stop the others, and the errors are thrown together afterwards.</item>
 ///   <item><see cref="AllDone"/> completes once <see cref="Close"/> was called and every started child has finished.</item>
+///   <item>An owner that starts its children itself (a TaskGroup off a loop) brings its own <see cref="ScopeChild"/> to
+///   <see cref="Join"/> and hands it back with <see cref="Leave"/> when it has finished; <see cref="Start{T}"/> does both
+///   for everyone else.</item>
+///   <item>The children are their own list nodes: joining costs the child's token source and nothing else.</item>
 ///   <item>On a loop the scope is known to the loop: a deadlock report names it, and the end of the run cancels it.</item>
 /// </list>
 /// </remarks>
@@ -19,7 +23,9 @@ namespace AsyncNotes;
 internal sealed class ChildScope
 {
     private readonly object _gate = new();
-    private readonly LinkedList<Child> _children = []; // unfinished, in start order; a finished child leaves at once
+    private ScopeChild? _first; // unfinished, in start order; a finished child leaves at once
+    private ScopeChild? _last;
+    private int _running;
     private readonly LoopFuture<bool> _allDone;
     private readonly CancellationTokenSource _shutdown = new();
     private int _started;
@@ -66,32 +72,12 @@ internal sealed class ChildScope
     [SuppressMessage("Usage", "VSTHRD200:Use \"Async\" suffix for async methods", Justification = "Like Task.Run, it starts a task rather than being an asynchronous operation.")]
     public Task<T> Start<T>(Func<CancellationToken, Task<T>> work, Action<int, Task<T>> onDone, string? name = null, CancellationToken link = default)
     {
-        int index;
-        bool cancelNow;
-        CancellationTokenSource source;
-        LinkedListNode<Child> node;
-        lock (_gate)
-        {
-            if (_closed && _children.Count == 0)
-            {
-                throw new InvalidOperationException($"The {_kind} has finished: every child has ended, so no new child can join it.");
-            }
-
-            source = link.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(link) : new CancellationTokenSource();
-            index = _started++;
-            node = _children.AddLast(new Child(index, source, name));
-            cancelNow = _cancelled;
-        }
-
-        if (cancelNow)
-        {
-            LoopAware.CancelNow(source); // a child started after the scope was cancelled starts with a cancelled token
-        }
-
+        var node = new StartedChild<T>(this, onDone, name);
+        Join(node, link);
         Task<T> child;
         try
         {
-            child = work(source.Token) ?? Task.FromException<T>(TaskOutcomes.NullTask($"The work delegate at index {index}"));
+            child = work(node.Source.Token) ?? Task.FromException<T>(TaskOutcomes.NullTask($"The work delegate at index {node.Index}"));
         }
 #pragma warning disable CA1031 // A synchronous throw is the child's failure, reported through its task like any other.
         catch (Exception failure)
@@ -100,8 +86,79 @@ internal sealed class ChildScope
             child = TaskOutcomes.FromThrow<T>(failure);
         }
 
-        _ = TaskObserver.Watch(child, Loop, static (t, s) => ((ChildDone<T>)s!).Run((Task<T>)t), new ChildDone<T>(this, node, onDone));
+        _ = TaskObserver.Watch(child, Loop, static (t, s) => ((StartedChild<T>)s!).Run((Task<T>)t), node);
         return child;
+    }
+
+    /// <summary>Adds <paramref name="child"/> at the end of the scope, numbered in start order, with a token source of its
+    /// own (cancelled already if the scope is); the owner starts it, and calls <see cref="Leave"/> once it has finished.</summary>
+    /// <param name="child">The child, not yet in any scope.</param>
+    /// <param name="link">A token that cancels this child alone, besides the scope's cancellation.</param>
+    /// <exception cref="InvalidOperationException">The scope is closed and its last child has finished: nothing can join it.</exception>
+    public void Join(ScopeChild child, CancellationToken link = default)
+    {
+        bool cancelNow;
+        lock (_gate)
+        {
+            if (_closed && _running == 0)
+            {
+                throw new InvalidOperationException($"The {_kind} has finished: every child has ended, so no new child can join it.");
+            }
+
+            child.Source = link.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(link) : new CancellationTokenSource();
+            child.Index = _started++;
+            child.Previous = _last;
+            if (_last is null)
+            {
+                _first = child;
+            }
+            else
+            {
+                _last.Next = child;
+            }
+
+            _last = child;
+            _running++;
+            cancelNow = _cancelled;
+        }
+
+        if (cancelNow)
+        {
+            LoopAware.CancelNow(child.Source); // a child started after the scope was cancelled starts with a cancelled token
+        }
+    }
+
+    /// <summary>Takes a finished child out of the scope and disposes its token source; the scope's <see cref="AllDone"/>
+    /// completes when the last one leaves a closed scope.</summary>
+    public void Leave(ScopeChild child)
+    {
+        lock (_gate)
+        {
+            if (child.Previous is { } previous)
+            {
+                previous.Next = child.Next;
+            }
+            else
+            {
+                _first = child.Next;
+            }
+
+            if (child.Next is { } next)
+            {
+                next.Previous = child.Previous;
+            }
+            else
+            {
+                _last = child.Previous;
+            }
+
+            child.Previous = null;
+            child.Next = null;
+            _running--;
+        }
+
+        child.Source.Dispose();
+        CheckAllDone();
     }
 
     /// <summary>The names of the children that have not finished, in start order (unnamed ones left out).</summary>
@@ -109,7 +166,16 @@ internal sealed class ChildScope
     {
         lock (_gate)
         {
-            return [.. _children.Where(c => c.Name is not null).Select(c => c.Name!)];
+            var names = new List<string>();
+            for (ScopeChild? child = _first; child is not null; child = child.Next)
+            {
+                if (child.Name is { } name)
+                {
+                    names.Add(name);
+                }
+            }
+
+            return names;
         }
     }
 
@@ -128,15 +194,18 @@ internal sealed class ChildScope
     /// callbacks are thrown together. No child starts uncancelled afterwards.</summary>
     public void CancelAll(int except = -1)
     {
-        Child[] children;
+        List<ScopeChild> children = [];
         lock (_gate)
         {
             _cancelled = true;
-            children = [.. _children];
+            for (ScopeChild? child = _first; child is not null; child = child.Next)
+            {
+                children.Add(child);
+            }
         }
 
         List<Exception>? callbackErrors = null;
-        foreach (Child child in children)
+        foreach (ScopeChild child in children)
         {
             try
             {
@@ -162,22 +231,11 @@ internal sealed class ChildScope
         }
     }
 
-    private void OnChildDone(LinkedListNode<Child> node)
-    {
-        lock (_gate)
-        {
-            _children.Remove(node);
-        }
-
-        node.Value.Source.Dispose();
-        CheckAllDone();
-    }
-
     private void CheckAllDone()
     {
         lock (_gate)
         {
-            if (!_closed || _children.Count > 0)
+            if (!_closed || _running > 0)
             {
                 return;
             }
@@ -189,19 +247,20 @@ internal sealed class ChildScope
         }
     }
 
-    private sealed record Child(int Index, CancellationTokenSource Source, string? Name);
-
-    private sealed class ChildDone<T>(ChildScope scope, LinkedListNode<Child> node, Action<int, Task<T>> onDone)
+    /// <summary>A child started by <see cref="Start{T}"/>: its node, and the done-callback that hands it back.</summary>
+    private sealed class StartedChild<T>(ChildScope scope, Action<int, Task<T>> onDone, string? name) : ScopeChild
     {
+        public override string? Name => name;
+
         public void Run(Task<T> child)
         {
             try
             {
-                onDone(node.Value.Index, child);
+                onDone(Index, child);
             }
             finally
             {
-                scope.OnChildDone(node);
+                scope.Leave(this);
             }
         }
     }

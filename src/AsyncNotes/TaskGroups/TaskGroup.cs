@@ -125,20 +125,14 @@ public sealed partial class TaskGroup
     public Task<T> CreateTask<T>(Func<CancellationToken, Task<T>> work, string? name = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(work);
-        lock (_gate)
-        {
-            if (_finished)
-            {
-                throw Finished();
-            }
+        CheckAcceptsChildren();
 
-            if (_aborting)
-            {
-                throw new InvalidOperationException($"The TaskGroup is shutting down ({_abortReason}): it accepts no new children.");
-            }
+        if (_loop is null)
+        {
+            return StartOnThePool<T>(work, workWithoutResult: null, name, cancellationToken);
         }
 
-        string childName = name ?? _loop?.TakeTaskName() ?? $"child-{Interlocked.Increment(ref _offLoopChildren)}";
+        string childName = name ?? _loop.TakeTaskName();
         var info = new LoopTask(childName, EventLoop.CurrentTask);
         Task<T> child;
         try
@@ -166,12 +160,7 @@ public sealed partial class TaskGroup
             throw Finished();
         }
 
-        if (_loop is null)
-        {
-            info.Task = child; // on a loop, Launch registered it before its first step
-        }
-
-        return child;
+        return child; // Launch registered it with the loop before its first step
     }
 
     /// <inheritdoc cref="CreateTask{T}(Func{CancellationToken, Task{T}}, string?, CancellationToken)"/>
@@ -179,6 +168,12 @@ public sealed partial class TaskGroup
     public Task CreateTask(Func<CancellationToken, Task> work, string? name = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(work);
+        if (_loop is null)
+        {
+            CheckAcceptsChildren();
+            return StartOnThePool<bool>(work: null, work, name, cancellationToken);
+        }
+
         return CreateTask(WorkWithoutResult.ReturningTrue(work), name, cancellationToken);
     }
 
@@ -215,9 +210,26 @@ public sealed partial class TaskGroup
         Abort("TaskGroup.Cancel was called");
     }
 
+    private void CheckAcceptsChildren()
+    {
+        lock (_gate)
+        {
+            if (_finished)
+            {
+                throw Finished();
+            }
+
+            if (_aborting)
+            {
+                throw new InvalidOperationException($"The TaskGroup is shutting down ({_abortReason}): it accepts no new children.");
+            }
+        }
+    }
+
     private static InvalidOperationException Finished() =>
         new("The TaskGroup has finished: every child has ended, so no new child can join it.");
 
+    /// <summary>Starts a child on the loop, as <c>AsyncIO.CreateTask</c> does (off a loop, see <see cref="StartOnThePool"/>).</summary>
     [SuppressMessage("Usage", "VSTHRD200:Use \"Async\" suffix for async methods", Justification = "Starts the child, like Task.Run.")]
     private Task<T> Launch<T>(Func<CancellationToken, Task<T>> work, LoopTask info, SlotHold? slot, CancellationToken token)
     {
@@ -228,13 +240,8 @@ public sealed partial class TaskGroup
             return slot is null ? Invoke(work, token) : RunInSlotAsync(work, slot, token);
         }
 
-        if (_loop is null)
-        {
-            return Task.Run(Start, CancellationToken.None);
-        }
-
         // Registered before its first step is queued: from a thread other than the loop's, that step could run first.
-        EventLoop loop = _loop;
+        EventLoop loop = _loop!;
         return loop.StartOnNextTurn(Start, task =>
         {
             info.Task = task;
@@ -275,7 +282,7 @@ public sealed partial class TaskGroup
     /// <summary>asyncio's <c>_on_task_done</c>: a done-callback, scheduled on the loop when the child ends. A child that ended
     /// with nothing but <see cref="OperationCanceledException"/>s, however it got there (cancelled, or faulted with one), is a
     /// cancellation, not a failure.</summary>
-    private void OnChildDone<T>(int index, Task<T> child)
+    private void OnChildDone(int index, Task child)
     {
         if (!child.IsFaulted || child.Exception!.InnerExceptions.All(e => e is OperationCanceledException))
         {

@@ -152,4 +152,49 @@ public sealed class TaskGroupOffLoopTests
 
         child!.IsCanceled.Should().BeTrue();
     }
+
+    // Off a loop each child is one work item that completes its own task after the group has dealt with the outcome: every
+    // child's task is complete when RunAsync ends, and a child cancelled before it ran never runs its work and ends
+    // cancelled (asyncio's task.cancelled(); it was faulted with the cancellation while children went through Task.Run).
+    [Fact]
+    public async Task EveryChildsTaskIsCompleteWhenRunAsyncEnds_AndOneCancelledBeforeItRanEndsCancelled()
+    {
+        string statuses = await RunGroupWithAFailureAsync(new InvalidOperationException("boom"));
+        statuses.Should().Be("first: Canceled, never ran; failing: Faulted; others: all Canceled; all complete");
+    }
+
+    private static async Task<string> RunGroupWithAFailureAsync(Exception failure)
+    {
+        using var cancelFirst = new CancellationTokenSource();
+        await cancelFirst.CancelAsync();
+        int firstRan = 0;
+        var children = new List<Task>();
+        Func<Task> act = () => TaskGroup.RunAsync(
+            tg =>
+            {
+                children.Add(tg.CreateTask(_ => Task.FromResult(Interlocked.Increment(ref firstRan)), cancellationToken: cancelFirst.Token));
+                children.Add(tg.CreateTask(async ct =>
+                {
+                    await Task.Yield();
+                    throw failure;
+                }));
+                for (int i = 0; i < 20; i++)
+                {
+                    children.Add(tg.CreateTask(async ct =>
+                    {
+                        await Task.Yield();
+                        await Task.Delay(Timeout.Infinite, ct);
+                    }));
+                }
+
+                return Task.CompletedTask;
+            },
+            TestToken);
+
+        (await act.Should().ThrowAsync<AggregateException>()).Which.InnerExceptions.Should().Equal(failure);
+        string others = children.Skip(2).All(c => c.IsCanceled) ? "all Canceled" : "not all Canceled";
+        string statuses = $"first: {children[0].Status}, {(firstRan == 0 ? "never ran" : "ran")}; failing: {children[1].Status}; " +
+                          $"others: {others}; {(children.All(c => c.IsCompleted) ? "all complete" : "some pending")}";
+        return statuses;
+    }
 }
