@@ -1,19 +1,26 @@
 using AsyncNotes;
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
 
 namespace AsyncNotes.Benchmarks;
 
 /// <summary>
 /// What the virtual clock costs in real time: N concurrent one-hour sleeps (the test asserts they end at exactly one
-/// hour; this measures how long that takes), and N tasks that each yield once, on the loop against the thread pool.
+/// hour; this measures how long that takes; target 100 ms for 100,000), N tasks that each yield once, on the loop
+/// against the thread pool (target 2x), and <c>GatherAsync</c> against <c>Task.WhenAll</c> over the same loop tasks. The
+/// Python side: <c>bench/python/loop_bench.py</c>.
 /// </summary>
 [MemoryDiagnoser]
+[GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
+[CategoriesColumn]
 public class EventLoopBenchmark
 {
-    [Params(1_000, 100_000)]
+    [ParamsSource(nameof(Sizes))]
     public int Tasks { get; set; }
 
-    [Benchmark(Description = "N one-hour sleeps, virtual loop")]
+    public static IEnumerable<int> Sizes => Workload.Size(100_000);
+
+    [Benchmark(Description = "N one-hour sleeps, virtual loop"), BenchmarkCategory("sleeps")]
     public TimeSpan VirtualSleeps() => AsyncIO.Run(
         async () =>
         {
@@ -28,7 +35,7 @@ public class EventLoopBenchmark
         },
         EventLoopOptions.Virtual);
 
-    [Benchmark(Baseline = true, Description = "N tasks yield once, thread pool")]
+    [Benchmark(Baseline = true, Description = "N tasks yield once, thread pool"), BenchmarkCategory("yield")]
     public Task ThreadPoolYields()
     {
         var tasks = new Task[Tasks];
@@ -40,7 +47,7 @@ public class EventLoopBenchmark
         return Task.WhenAll(tasks);
     }
 
-    [Benchmark(Description = "N tasks yield once, event loop")]
+    [Benchmark(Description = "N tasks yield once, event loop"), BenchmarkCategory("yield")]
     public void LoopYields() => AsyncIO.Run(
         () =>
         {
@@ -55,11 +62,11 @@ public class EventLoopBenchmark
         EventLoopOptions.Virtual);
 
     /// <summary>The BCL's aggregate over N tasks that run on the loop (each yields one turn, then returns its index).</summary>
-    [Benchmark(Description = "Task.WhenAll over N loop tasks, event loop")]
+    [Benchmark(Baseline = true, Description = "Task.WhenAll over N loop tasks, event loop"), BenchmarkCategory("gather")]
     public int[] LoopWhenAll() => AsyncIO.Run(() => Task.WhenAll(StartLoopChildren()), EventLoopOptions.Virtual);
 
     /// <summary>asyncio's gather over the same N loop tasks: its done-callbacks, first failure and outcome on the Future.</summary>
-    [Benchmark(Description = "GatherAsync over N loop tasks, event loop")]
+    [Benchmark(Description = "GatherAsync over N loop tasks, event loop"), BenchmarkCategory("gather")]
     public int[] LoopGather() => AsyncIO.Run(() => AsyncIO.GatherAsync(StartLoopChildren()), EventLoopOptions.Virtual);
 
     private Task<int>[] StartLoopChildren()

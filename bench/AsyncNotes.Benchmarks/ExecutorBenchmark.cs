@@ -8,13 +8,16 @@ namespace AsyncNotes.Benchmarks;
 /// <see cref="AsyncIO.Run(Func{Task}, EventLoopOptions?)"/>: bare <c>Task.Run</c> (invisible to the loop) against
 /// <see cref="AsyncIO.ToThreadAsync{T}(Func{T}, CancellationToken)"/> (tracked, its result delivered as a loop callback)
 /// and <see cref="AsyncIO.RunInExecutorAsync{T}(ThreadPoolExecutor?, Func{T}, CancellationToken)"/> on a
-/// <see cref="ThreadPoolExecutor"/> of one worker per core. Issue target: ToThreadAsync within 2x Task.Run.
+/// <see cref="ThreadPoolExecutor"/> of one worker per core. Issue target: ToThreadAsync within 2x Task.Run. The Python
+/// side: <c>bench/python/executor_bench.py</c> (<c>asyncio.to_thread</c>).
 /// </summary>
 [MemoryDiagnoser]
 public class ExecutorBenchmark
 {
-    [Params(10_000)]
+    [ParamsSource(nameof(Sizes))]
     public int Calls { get; set; }
+
+    public static IEnumerable<int> Sizes => Workload.Size(10_000);
 
     [Benchmark(Baseline = true, Description = "Task.Run x N on the loop, WhenAll")]
     public int TaskRun() => AsyncIO.Run(() => AllAsync(i => Task.Run(() => i)));

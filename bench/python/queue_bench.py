@@ -1,20 +1,25 @@
-"""asyncio's Queue(100), one producer and one consumer, 1,000,000 items: the Python side of QueueBenchmark.
+"""asyncio.Queue, N items, bounded at 100 or unbounded (maxsize 0), one producer and one consumer or four of each: the
+Python side of QueueBenchmark. Each producer puts N / producers items; the consumers stop at the queue's shutdown
+(Python 3.13+) or at a sentinel per consumer (before 3.13).
 
-Run: python3 bench/python/queue_bench.py   (standard library only)
+  queue/{maxsize}/{producers}   e.g. queue/100/1, queue/0/4
+
+Run: python3 bench/python/queue_bench.py [--quick]   (standard library only; JSON on stdout)
 """
 import asyncio
-import time
 
-ITEMS = 1_000_000
+from harness import Sizes, Workload, run
+
+_DONE = object()
 
 
-async def main():
-    q = asyncio.Queue(100)
+async def through_queue(items, maxsize, producers):
+    q = asyncio.Queue(maxsize)
+    shutdown = getattr(q, "shutdown", None)
 
-    async def producer():
-        for i in range(ITEMS):
+    async def producer(first):
+        for i in range(first, items, producers):
             await q.put(i)
-        q.shutdown() if hasattr(q, "shutdown") else await q.put(None)
 
     async def consumer():
         total = 0
@@ -23,15 +28,29 @@ async def main():
                 item = await q.get()
             except getattr(asyncio, "QueueShutDown", ()):
                 return total
-            if item is None:
+            if item is _DONE:
                 return total
             total += item
 
-    start = time.perf_counter()
-    _, total = await asyncio.gather(producer(), consumer())
-    elapsed = time.perf_counter() - start
-    assert total == ITEMS * (ITEMS - 1) // 2
-    print(f"asyncio Queue(100), 1 producer, 1 consumer, {ITEMS:,} items: {elapsed:.3f} s")
+    consumers = [asyncio.create_task(consumer()) for _ in range(producers)]
+    await asyncio.gather(*(producer(p) for p in range(producers)))
+    if shutdown:
+        shutdown()
+    else:
+        for _ in consumers:
+            await q.put(_DONE)
+    assert sum(await asyncio.gather(*consumers)) == items * (items - 1) // 2
 
 
-asyncio.run(main())
+def workloads(size: Sizes):
+    n = size(1_000_000)
+    return [
+        Workload(f"queue/{maxsize}/{producers}",
+                 f"Queue({maxsize}), {producers} producer(s), {producers} consumer(s), N items", n,
+                 lambda maxsize=maxsize, producers=producers: through_queue(n, maxsize, producers))
+        for maxsize in (100, 0) for producers in (1, 4)
+    ]
+
+
+if __name__ == "__main__":
+    run("queue_bench.py", workloads)
