@@ -7,6 +7,15 @@ public static class GatherSample
 {
     private static readonly string[] Urls = ["/users/1", "/users/2", "/users/3"];
 
+    // The trap a reader runs with `dotnet run --project samples/01-Gather -- --try cancel-async`; the tour runs none.
+    internal static readonly NamedParts Traps = new(("cancel-async", CancelAsyncOnLoop.Run));
+
+    /// <summary>The traps' names, for <c>--try</c>.</summary>
+    public static IReadOnlyList<string> TrapNames => Traps.Names;
+
+    /// <summary>Runs the traps named in <paramref name="names"/>; <see langword="false"/>, running nothing, if a name is unknown.</summary>
+    public static bool TryRunTraps(TextWriter output, IReadOnlyList<string> names) => Traps.TryRun(output, names);
+
     /// <summary>Runs every part of the sample, writing to <paramref name="output"/>.</summary>
     public static void Run(TextWriter output)
     {
@@ -15,7 +24,7 @@ public static class GatherSample
         // Parts 1 to 5 run on the virtual clock: exact times, the same output on every run.
         AsyncIO.Run(() => OnTheVirtualClockAsync(output), EventLoopOptions.Virtual);
 
-        // Part 6 is real I/O on the real clock: HTTP against a server the sample starts on 127.0.0.1.
+        // Parts 6 and 7 are real I/O on the real clock: HTTP against a server the sample starts on 127.0.0.1.
         AsyncIO.Run(() => OverHttpAsync(output));
     }
 
@@ -71,21 +80,27 @@ public static class GatherSample
         // 4. The notes' "gather with a Semaphore": never more than 3 requests at once.
         await output.WriteLineAsync();
         await output.WriteLineAsync("4. maxConcurrency: 10 requests, 3 at a time");
+        // Plain ints shared by every child: safe here only because every child runs on the loop's one thread, between two
+        // awaits, as in asyncio. Off the loop (the thread pool, a ConfigureAwait(false)) two children could run at once and
+        // lose updates; sample 00's trap configure-await-false measures it. There: Interlocked.Increment, or a lock.
         int running = 0, highWater = 0;
         start = EventLoop.Current.Elapsed;
-        Func<CancellationToken, Task<string>>[] limited = [.. Enumerable.Range(1, 10).Select(i => (Func<CancellationToken, Task<string>>)(async ct =>
+
+        // One delegate per request: GatherAsync starts each when a slot frees up, and owns its token.
+        Func<CancellationToken, Task<string>> Counted(int user) => async ct =>
         {
             highWater = Math.Max(highWater, ++running);
             try
             {
-                return await FetchAsync($"/users/{i}", ct);
+                return await FetchAsync($"/users/{user}", ct);
             }
             finally
             {
                 running--;
             }
-        }))];
-        string[] all = await AsyncIO.GatherAsync(limited, maxConcurrency: 3);
+        };
+
+        string[] all = await AsyncIO.GatherAsync(Enumerable.Range(1, 10).Select(Counted), maxConcurrency: 3);
         Print(output, $"{all.Length} results in {Since(start)}, at most {highWater} running at once");
 
         // 5. Cancelling a gather cancels every child it started.
@@ -93,7 +108,7 @@ public static class GatherSample
         await output.WriteLineAsync("5. cancelling the gather cancels its children");
         using var cancellation = new CancellationTokenSource();
         var cancelled = new List<string>();
-        Func<CancellationToken, Task<string>>[] children = [.. Urls.Select(url => (Func<CancellationToken, Task<string>>)(async ct =>
+        Func<CancellationToken, Task<string>> Cancellable(string url) => async ct =>
         {
             try
             {
@@ -104,10 +119,14 @@ public static class GatherSample
                 cancelled.Add(url);
                 throw;
             }
-        }))];
-        Task<string[]> gather = AsyncIO.GatherAsync(children, cancellationToken: cancellation.Token);
+        };
+        Task<string[]> gather = AsyncIO.GatherAsync(Urls.Select(Cancellable), cancellationToken: cancellation.Token);
         await AsyncIO.SleepAsync(TimeSpan.FromSeconds(1));
-        CancelNow(cancellation);
+        // Cancel(), not CancelAsync(): on the loop the children's callbacks then run here, on the loop's thread, in order.
+        // CA1849 and VSTHRD103 prefer CancelAsync in async code, which would run them on the thread pool (trap cancel-async).
+#pragma warning disable CA1849, VSTHRD103 // on the loop, Cancel() is right (see above)
+        cancellation.Cancel();
+#pragma warning restore CA1849, VSTHRD103
         try
         {
             await gather;
@@ -152,11 +171,27 @@ public static class GatherSample
         await output.WriteLineAsync();
         await output.WriteLineAsync("6. the notes' example over real HTTP (a local server on 127.0.0.1)");
         await using LocalApi api = await LocalApi.StartAsync();
-        HttpClient http = api.CreateClient(); // from IHttpClientFactory: pooled connections, nothing to dispose per client
-        string[] users = await AsyncIO.GatherAsync(Urls.Select(url => http.GetStringAsync(url.TrimStart('/'))));
+
+        // One client for the whole program, from IHttpClientFactory: the notes' one ClientSession. Its connections are
+        // pooled and renewed by the factory; a new HttpClient per request is sample 09's part 4.
+        HttpClient http = api.CreateClient();
+
+        // The delegate form: GatherAsync hands each request its token, so that cancelling the gather (a token passed to it,
+        // as in part 5) would cancel the requests themselves, not only the waiting.
+        Func<CancellationToken, Task<string>> Get(string url) => ct => http.GetStringAsync(url.TrimStart('/'), ct);
+        string[] users = await AsyncIO.GatherAsync(Urls.Select(Get));
         foreach (string user in users)
         {
             await output.WriteLineAsync($"   {user}");
+        }
+
+        // Part 7 is the same job as a .NET program would ship it: no loop, only the BCL. Task.Run starts it where a plain
+        // program's code runs, on the thread pool with no SynchronizationContext.
+        await output.WriteLineAsync();
+        await output.WriteLineAsync("7. the .NET you would ship: Task.WhenAll and each task read; Parallel.ForEachAsync for the limit");
+        foreach (string line in await Task.Run(() => ShippedDotNet.RunAsync(http, api)))
+        {
+            await output.WriteLineAsync($"   {line}");
         }
     }
 
@@ -165,9 +200,6 @@ public static class GatherSample
         await AsyncIO.SleepAsync(TimeSpan.FromSeconds(seconds));
         throw new InvalidOperationException("/users/2 returned 500");
     }
-
-    // On the loop, cancel synchronously: the children's callbacks then run on the loop thread, in order.
-    private static void CancelNow(CancellationTokenSource source) => source.Cancel();
 
     private static string Since(TimeSpan start) => $"{(EventLoop.Current!.Elapsed - start).TotalSeconds:0.0}s";
 

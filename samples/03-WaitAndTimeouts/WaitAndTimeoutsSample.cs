@@ -6,6 +6,23 @@ namespace AsyncNotes.Samples.WaitAndTimeouts;
 /// <c>timeout</c>, <c>shield</c> and <c>staggered_race</c>.</summary>
 public static class WaitAndTimeoutsSample
 {
+    // The trap a reader runs with `dotnet run --project samples/03-WaitAndTimeouts -- --try dropped-token`; the tour runs none.
+    internal static readonly NamedParts Traps = new(("dropped-token", DroppedToken.Run));
+
+    // The parts drawn as timelines: the title of each chart, and the recorded run it draws.
+    private static readonly (string Title, Func<PartLog, Timeline, Task> Record)[] Recorded =
+    [
+        ("wait FIRST_COMPLETED, then the pending task on its own", WaitFirstCompletedAsync),
+        ("as_completed, results in completion order", AsCompletedAsync),
+        ("staggered_race, a 250 ms head start", StaggeredRaceAsync),
+    ];
+
+    /// <summary>The traps' names, for <c>--try</c>.</summary>
+    public static IReadOnlyList<string> TrapNames => Traps.Names;
+
+    /// <summary>Runs the traps named in <paramref name="names"/>; <see langword="false"/>, running nothing, if a name is unknown.</summary>
+    public static bool TryRunTraps(TextWriter output, IReadOnlyList<string> names) => Traps.TryRun(output, names);
+
     /// <summary>Runs every part of the sample, writing to <paramref name="output"/>.</summary>
     public static void Run(TextWriter output)
     {
@@ -13,9 +30,20 @@ public static class WaitAndTimeoutsSample
         AsyncIO.Run(() => MainAsync(new PartLog(output)), EventLoopOptions.Virtual);
     }
 
-    private static TimeSpan Seconds(double seconds) => TimeSpan.FromSeconds(seconds);
+    /// <summary>Parts 1, 3 and 7 as Mermaid <c>gantt</c> blocks, each from a recorded run of its own: the charts in this
+    /// sample's README are this text, and a test keeps the two in step.</summary>
+    public static string TimelinesAsMermaid() => string.Join("\n\n", Recorded.Select(part => AsyncIO.Run(
+        async () =>
+        {
+            var timeline = new Timeline();
+            await part.Record(new PartLog(TextWriter.Null), timeline);
+            return timeline.ToMermaid(part.Title);
+        },
+        EventLoopOptions.Virtual)));
 
-    private static async Task<string> JobAsync(string name, double seconds, CancellationToken cancellationToken = default)
+    internal static TimeSpan Seconds(double seconds) => TimeSpan.FromSeconds(seconds);
+
+    internal static async Task<string> JobAsync(string name, double seconds, CancellationToken cancellationToken = default)
     {
         await AsyncIO.SleepAsync(Seconds(seconds), cancellationToken);
         return name;
@@ -31,25 +59,23 @@ public static class WaitAndTimeoutsSample
     {
         // 1. The notes' wait(..., timeout=5.0, return_when=FIRST_COMPLETED): two sets back, nothing cancelled.
         log.Part("1. wait(FIRST_COMPLETED, timeout): done and pending sets; pending keeps running");
-        Task<string>[] jobs = [AsyncIO.CreateTask(ct => JobAsync("fast", 1, ct)), AsyncIO.CreateTask(ct => JobAsync("slow", 3, ct))];
-        var (done, pending) = await AsyncIO.WaitAsync(jobs, ReturnWhen.FirstCompleted, timeout: Seconds(5));
-        log.Print($"done: [{await NamesAsync(done)}], pending: {pending.Count}");
-        log.Print($"the pending task finishes on its own: {await pending.Single()}");
+        var timeline = new Timeline();
+        await WaitFirstCompletedAsync(log, timeline);
+        log.Write(timeline.ToGantt(40));
 
         // 2. FIRST_EXCEPTION returns at the first failure and never throws it.
         log.Part("2. wait(FIRST_EXCEPTION): returns at the first failure, throws nothing");
         Task<string> broken = FailingJobAsync("db", 0.5);
         Task<string> healthy = JobAsync("api", 2);
-        (done, pending) = await AsyncIO.WaitAsync([broken, healthy], ReturnWhen.FirstException);
+        var (done, pending) = await AsyncIO.WaitAsync([broken, healthy], ReturnWhen.FirstException);
         log.Print($"done: {done.Count} ({done.Single().Exception!.InnerException!.Message}), pending: {pending.Count}");
         await healthy;
 
         // 3. as_completed: the same tasks back, in the order they finish.
         log.Part("3. as_completed: results in completion order");
-        await foreach (Task<string> finished in AsyncIO.AsCompleted([JobAsync("c", 3), JobAsync("a", 1), JobAsync("b", 2)]))
-        {
-            log.Print(await finished);
-        }
+        timeline = new Timeline();
+        await AsCompletedAsync(log, timeline);
+        log.Write(timeline.ToGantt(40));
 
         // 4. wait_for cancels the work at the deadline and waits for its cleanup; Task.WaitAsync only stops waiting.
         log.Part("4. wait_for: cancels the work and waits for its cleanup, then TimeoutException");
@@ -67,7 +93,7 @@ public static class WaitAndTimeoutsSample
         await AsyncIO.TimeoutAsync(Seconds(2), async scope =>
         {
             await AsyncIO.SleepAsync(Seconds(1.5), scope.Token);
-            scope.RescheduleAfter(Seconds(2)); // more time, the way asyncio's cm.reschedule(loop.time() + 2) gives it
+            scope.RescheduleAfter(Seconds(2)); // asyncio: scope.reschedule(asyncio.get_running_loop().time() + 2)
             await AsyncIO.SleepAsync(Seconds(1.5), scope.Token);
             log.Print($"finished within the moved deadline; expired: {scope.Expired}");
         });
@@ -88,13 +114,58 @@ public static class WaitAndTimeoutsSample
 
         // 7. staggered_race (Happy Eyeballs): IPv6 gets a 250 ms head start; IPv4 wins when IPv6 hangs.
         log.Part("7. staggered_race: the next attempt starts after a head start; the first success wins");
-        var (address, index, errors) = await AsyncIO.StaggeredRaceAsync(
-            [ct => ConnectAsync(log, "[::1]", 10, ct), ct => ConnectAsync(log, "127.0.0.1", 0.1, ct)],
-            TimeSpan.FromMilliseconds(250));
-        log.Print($"connected to {address} (attempt {index}); the loser: {errors[0]!.GetType().Name}");
+        timeline = new Timeline();
+        await StaggeredRaceAsync(log, timeline);
+        log.Write(timeline.ToGantt(40));
+
+        // 8. The same jobs in plain .NET, on the loop's clock so that the times are exact.
+        await ShippedDotNet.RunAsync(log);
     }
 
-    private static async Task<string> SlowReportAsync(PartLog log, CancellationToken cancellationToken)
+    private static async Task WaitFirstCompletedAsync(PartLog log, Timeline timeline)
+    {
+        Task<string>[] jobs =
+        [
+            AsyncIO.CreateTask(ct => timeline.RecordAsync("fast", t => JobAsync("fast", 1, t), ct)),
+            AsyncIO.CreateTask(ct => timeline.RecordAsync("slow", t => JobAsync("slow", 3, t), ct)),
+        ];
+        WaitResult<Task<string>> result;
+        using (timeline.Start("wait"))
+        {
+            result = await AsyncIO.WaitAsync(jobs, ReturnWhen.FirstCompleted, timeout: Seconds(5));
+        }
+
+        var (done, pending) = result;
+        log.Print($"done: [{await NamesAsync(done)}], pending: {pending.Count}");
+        log.Print($"the pending task finishes on its own: {await pending.Single()}");
+    }
+
+    private static async Task AsCompletedAsync(PartLog log, Timeline timeline)
+    {
+        Task<string>[] jobs =
+        [
+            timeline.RecordAsync("c", () => JobAsync("c", 3)),
+            timeline.RecordAsync("a", () => JobAsync("a", 1)),
+            timeline.RecordAsync("b", () => JobAsync("b", 2)),
+        ];
+        await foreach (Task<string> finished in AsyncIO.AsCompleted(jobs))
+        {
+            log.Print(await finished);
+        }
+    }
+
+    private static async Task StaggeredRaceAsync(PartLog log, Timeline timeline)
+    {
+        var (address, index, errors) = await AsyncIO.StaggeredRaceAsync(
+            [
+                ct => timeline.RecordAsync("[::1]", t => ConnectAsync(log, "[::1]", 10, t), ct),
+                ct => timeline.RecordAsync("127.0.0.1", t => ConnectAsync(log, "127.0.0.1", 0.1, t), ct),
+            ],
+            TimeSpan.FromMilliseconds(250));
+        log.Print($"connected to {address}, attempt #{index + 1} (index {index}); the loser: {errors[0]!.GetType().Name}");
+    }
+
+    internal static async Task<string> SlowReportAsync(PartLog log, CancellationToken cancellationToken)
     {
         try
         {
@@ -116,5 +187,4 @@ public static class WaitAndTimeoutsSample
 
     // Every task in a done set has completed, so awaiting it returns at once.
     private static async Task<string> NamesAsync(IEnumerable<Task<string>> tasks) => string.Join(", ", await Task.WhenAll(tasks));
-
 }

@@ -5,8 +5,7 @@ namespace AsyncNotes.Samples.CommonMistakes;
 public static class CommonMistakesSample
 {
     // The notes' six first, in their order, then .NET's three.
-    private static readonly (string Name, Action<PartLog> Run)[] Parts =
-    [
+    private static readonly NamedParts Parts = new(
         ("nested-run", NestedRun.Run),
         ("blocking-io", BlockingIo.Run),
         ("sequential-awaits", SequentialAwaits.Run),
@@ -15,43 +14,19 @@ public static class CommonMistakesSample
         ("loop-by-hand", LoopByHand.Run),
         ("async-void", AsyncVoid.Run),
         ("blocking-wait", BlockingWait.Run),
-        ("discarded-task", DiscardedTask.Run),
-    ];
+        ("discarded-task", DiscardedTask.Run));
 
     /// <summary>The parts' names, for the command line.</summary>
-    public static IReadOnlyList<string> PartNames { get; } = [.. Parts.Select(part => part.Name)];
+    public static IReadOnlyList<string> PartNames => Parts.Names;
 
     /// <summary>Runs every part, writing to <paramref name="output"/>.</summary>
-    public static void Run(TextWriter output)
-    {
-        ArgumentNullException.ThrowIfNull(output);
-        var log = new PartLog(output);
-        foreach ((_, Action<PartLog> run) in Parts)
-        {
-            run(log);
-        }
-    }
+    public static void Run(TextWriter output) => Parts.RunAll(output);
 
     /// <summary>Runs the parts named in <paramref name="names"/>, in the order given; <see langword="false"/>, running
     /// nothing, if a name is unknown.</summary>
-    public static bool TryRun(TextWriter output, IReadOnlyList<string> names)
-    {
-        ArgumentNullException.ThrowIfNull(output);
-        ArgumentNullException.ThrowIfNull(names);
-        var chosen = new List<Action<PartLog>>();
-        foreach (string name in names)
-        {
-            int index = Array.FindIndex(Parts, part => part.Name == name);
-            if (index < 0)
-            {
-                return false;
-            }
+    public static bool TryRun(TextWriter output, IReadOnlyList<string> names) => Parts.TryRun(output, names);
 
-            chosen.Add(Parts[index].Run);
-        }
-
-        var log = new PartLog(output);
-        chosen.ForEach(run => run(log));
-        return true;
-    }
+    /// <summary>The sample's command line (no argument, <c>--list</c>, or part names); returns the exit code.</summary>
+    internal static int RunCommandLine(IReadOnlyList<string> args) =>
+        Parts.RunCommandLine(args, Console.Out, Console.Error, Run, option: null);
 }

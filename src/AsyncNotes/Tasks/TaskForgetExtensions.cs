@@ -18,6 +18,13 @@ public static class TaskForgetExtensions
     ///   <item>Off a loop (or once the loop that was current has closed), it raises <see cref="AsyncIO.ForgottenTaskFailed"/>.</item>
     ///   <item>Cancellation is not a failure and is not reported, as in asyncio.</item>
     /// </list>
+    /// <para>Differs from Microsoft.VisualStudio.Threading's <c>TplExtensions.Forget(this Task?)</c>, which shares the name
+    /// and the intent but has an empty body: it only marks the call as not awaited on purpose (VSTHRD110), and a failure is
+    /// left to <see cref="TaskScheduler.UnobservedTaskException"/>, that is, lost. In a file that imports both namespaces,
+    /// <c>task.Forget()</c> binds to that one (C# prefers the overload that needs no default argument) and
+    /// <c>task.Forget("name")</c> to this one: pass a name, or call <c>TaskForgetExtensions.Forget(task)</c>.</para>
+    /// <para>Off a loop, a service should rarely need this: a <c>BackgroundService</c> reading a <c>Channel&lt;T&gt;</c>
+    /// owns its work and logs each failure (sample 02, part 5).</para>
     /// </remarks>
     /// <example><code>SendMetricsAsync(cancellationToken).Forget("metrics");</code></example>
     /// <param name="task">The task nobody will await.</param>

@@ -71,15 +71,26 @@ public sealed partial class SampleOutputTests
         Stable(second.ToString()).Should().Be(Stable(first.ToString()), $"{folder} prints the same every time (but for its measured figures)");
     }
 
-    // MAPPING's "executable timelines": the chart in 01-Gather's README is the recorded run, not a drawing made by hand.
-    [Fact]
-    public void GatherSample_ReadmeMermaidChart_IsTheRecordedRun()
+    // MAPPING's "executable timelines": the Gantt charts in the READMEs are recorded runs, not drawings made by hand. Each
+    // chart a sample records is in its README verbatim, and the README has no other Gantt chart.
+    public static TheoryData<string, Func<string>> RecordedTimelines => new()
     {
-        string readme = File.ReadAllText(Path.Combine(Repository.Root(), "samples", "01-Gather", "README.md"));
-        Match chart = MermaidBlock().Match(readme);
-        chart.Success.Should().BeTrue("samples/01-Gather/README.md has a mermaid block");
+        { "01-Gather", GatherSample.TimelineAsMermaid },
+        { "02-Tasks", TasksSample.TimelineAsMermaid },
+        { "03-WaitAndTimeouts", WaitAndTimeoutsSample.TimelinesAsMermaid },
+    };
 
-        chart.Groups["text"].Value.Replace("\r\n", "\n", StringComparison.Ordinal).Should().Be(GatherSample.TimelineAsMermaid());
+    [Theory]
+    [MemberData(nameof(RecordedTimelines))]
+    public void Sample_ReadmeGanttCharts_AreTheRecordedRuns(string folder, Func<string> record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        string readme = File.ReadAllText(Path.Combine(Repository.Root(), "samples", folder, "README.md")).Replace("\r\n", "\n", StringComparison.Ordinal);
+        string[] inReadme = [.. MermaidBlock().Matches(readme).Select(m => m.Groups["text"].Value).Where(chart => chart.StartsWith("gantt\n", StringComparison.Ordinal))];
+
+        string[] recorded = record().Split("\n\n");
+
+        inReadme.Should().Equal(recorded, $"samples/{folder}/README.md shows each recorded chart, in order, and no other Gantt chart");
     }
 
     private const string Measured = "<measured>";
