@@ -34,7 +34,10 @@ public sealed partial class TaskGroup
     public static Task RunAsync(Func<TaskGroup, Task> body, CancellationToken cancellationToken = default) =>
         RunAsync(body, TaskGroupOptions.Default, cancellationToken);
 
-    /// <inheritdoc cref="RunAsync(Func{TaskGroup, Task}, CancellationToken)"/>
+    // The overloads with options inherit everything but the parameters and ArgumentNullException, which they state
+    // themselves (inheriting those too would list each twice on the docs site).
+    /// <inheritdoc cref="RunAsync(Func{TaskGroup, Task}, CancellationToken)"
+    ///   path="/node()[not(self::param) and not(self::exception[@cref='T:System.ArgumentNullException'])]"/>
     /// <param name="body">Creates the children and may await them.</param>
     /// <param name="options">The limit on running children and the supervisor policy.</param>
     /// <param name="cancellationToken">Cancels the group: the body's pending await, then every child.</param>
@@ -73,7 +76,8 @@ public sealed partial class TaskGroup
     public static Task<T> RunAsync<T>(Func<TaskGroup, Task<T>> body, CancellationToken cancellationToken = default) =>
         RunAsync(body, TaskGroupOptions.Default, cancellationToken);
 
-    /// <inheritdoc cref="RunAsync{T}(Func{TaskGroup, Task{T}}, CancellationToken)"/>
+    /// <inheritdoc cref="RunAsync{T}(Func{TaskGroup, Task{T}}, CancellationToken)"
+    ///   path="/node()[not(self::param) and not(self::exception[@cref='T:System.ArgumentNullException'])]"/>
     /// <param name="body">Creates the children, may await them, and returns the group's value.</param>
     /// <param name="options">The limit on running children and the supervisor policy.</param>
     /// <param name="cancellationToken">Cancels the group: the body's pending await, then every child.</param>
