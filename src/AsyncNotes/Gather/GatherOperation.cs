@@ -131,7 +131,13 @@ internal sealed class GatherOperation<T>
                 index = _next++;
             }
 
-            if (_scope is null)
+            if (_scope is null && _loop is null && _tasks![index].IsCompleted)
+            {
+                // Off a loop nothing schedules a done-callback (there is no turn to wait for): a task that is already
+                // complete is recorded here, as Task.WhenAll counts it, with the outcome its await would give.
+                OnChildDone(index, OutcomeOfCompleted(_tasks[index]));
+            }
+            else if (_scope is null)
             {
                 _ = RunChildAsync(index);
             }
@@ -158,6 +164,26 @@ internal sealed class GatherOperation<T>
         {
             // ConfigureAwait(LoopAware.OnLoop): stay on the loop. A finished child (an owned one's) returns at once.
             return Outcome.FromResult(await child.ConfigureAwait(LoopAware.OnLoop));
+        }
+        catch (OperationCanceledException cancelled) when (child.IsCanceled)
+        {
+            return Outcome.FromCanceled<T>(cancelled);
+        }
+        catch (Exception failure)
+        {
+            return Outcome.FromException<T>(failure);
+        }
+    }
+
+    /// <summary><see cref="OutcomeOfAsync"/> for a task that is complete already: the same outcome, without the async method.</summary>
+    [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "Every child outcome, whatever the exception, is recorded; that is what observes the child.")]
+    private static Outcome<T> OutcomeOfCompleted(Task<T> child)
+    {
+        try
+        {
+#pragma warning disable VSTHRD002 // The task is complete: nothing blocks, and GetResult throws what an await would.
+            return Outcome.FromResult(child.GetAwaiter().GetResult());
+#pragma warning restore VSTHRD002
         }
         catch (OperationCanceledException cancelled) when (child.IsCanceled)
         {

@@ -381,4 +381,28 @@ public sealed class GatherTasksTests
         (await act.Should().ThrowAsync<InvalidOperationException>()).Which.Should().BeSameAs(failure);
         never.SetResult(0);
     }
+
+    // Off a loop there is no turn to wait for: tasks that are complete already are recorded at once, as Task.WhenAll counts
+    // them, each with the outcome its await gives (on a loop the outcome comes one callback later: asyncio's done-callback).
+    [Fact]
+    public async Task OffALoop_TasksCompleteAlready_AreGatheredAtOnce_WithTheOutcomesTheirAwaitsGive()
+    {
+        EventLoop.Current.Should().BeNull();
+        var failure = new InvalidOperationException("boom");
+        Task<int> cancelled = Task.FromCanceled<int>(new CancellationToken(true));
+
+        Task<int[]> values = AsyncIO.GatherAsync(Task.FromResult(1), Task.FromResult(2));
+        values.IsCompletedSuccessfully.Should().BeTrue();
+        (await values).Should().Equal(1, 2);
+
+        Task<Outcome<int>[]> outcomes = AsyncIO.GatherAsync([Task.FromResult(3), Task.FromException<int>(failure), cancelled], returnExceptions: true, TestContext.Current.CancellationToken);
+        outcomes.IsCompletedSuccessfully.Should().BeTrue();
+        Outcome<int>[] read = await outcomes;
+        read[0].Value.Should().Be(3);
+        read[1].Exception.Should().BeSameAs(failure);
+        read[2].IsCanceled.Should().BeTrue();
+
+        Func<Task> firstFailure = () => AsyncIO.GatherAsync(Task.FromResult(4), Task.FromException<int>(failure));
+        (await firstFailure.Should().ThrowAsync<InvalidOperationException>()).Which.Should().BeSameAs(failure);
+    }
 }
