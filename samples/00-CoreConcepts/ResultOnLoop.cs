@@ -15,8 +15,16 @@ internal static class ResultOnLoop
     private static async Task TrapAsync(PartLog log)
     {
         log.Part("result-on-loop: .Result on the loop's thread");
-        Task<int> work = Task.Run(() => 41); // the I/O, done on the thread pool
+        // The I/O, done on the thread pool; it answers once the loop is waiting for it (else a fast pool thread could answer
+        // before AddOneAsync awaits, and there would be nothing left to block on).
+        var asked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Task<int> work = Task.Run(async () =>
+        {
+            await asked.Task.ConfigureAwait(false);
+            return 41;
+        });
         Task<int> answer = AddOneAsync(work);
+        asked.SetResult();
 
         // BAD: block the loop's only thread until the answer is ready. The answer needs that thread to finish.
 #pragma warning disable CA1849, VSTHRD103 // the trap, on purpose (bounded, so the sample goes on; .Result would wait forever)

@@ -15,14 +15,25 @@ namespace AsyncNotes;
 /// </remarks>
 public sealed class LoopTask
 {
+    private string? _name;
+    private readonly int _number;
+
     internal LoopTask(string name, LoopTask? startedBy)
     {
-        Name = name;
+        _name = name;
         StartedBy = startedBy;
     }
 
-    /// <summary>The task's name: the one given, else <c>Task-N</c> as asyncio numbers them (<c>main</c> for the run's main).</summary>
-    public string Name { get; }
+    /// <summary>A task named <c>child-N</c> when its name is first asked for (a TaskGroup child off a loop): most never are.</summary>
+    internal LoopTask(int number, LoopTask? startedBy)
+    {
+        _number = number;
+        StartedBy = startedBy;
+    }
+
+    /// <summary>The task's name: the one given, else <c>Task-N</c> as asyncio numbers them (<c>main</c> for the run's main);
+    /// a TaskGroup child off a loop is <c>child-N</c>.</summary>
+    public string Name => _name ??= $"child-{_number}"; // a race formats the same string twice, harmlessly
 
     /// <summary>The loop task whose code started this one while this one is pending; <see langword="null"/> for <c>main</c>,
     /// for a task started by code that belongs to no loop task, and once this task has finished (so that a chain of tasks,

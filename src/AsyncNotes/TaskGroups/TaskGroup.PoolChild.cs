@@ -9,8 +9,10 @@ public sealed partial class TaskGroup
     [SuppressMessage("Usage", "VSTHRD200:Use \"Async\" suffix for async methods", Justification = "Starts the child, like Task.Run.")]
     private Task<T> StartOnThePool<T>(Func<CancellationToken, Task<T>>? work, Func<CancellationToken, Task>? workWithoutResult, string? name, CancellationToken cancellationToken)
     {
-        string childName = name ?? $"child-{Interlocked.Increment(ref _offLoopChildren)}";
-        var child = new PoolChild<T>(this, work, workWithoutResult, new LoopTask(childName, EventLoop.CurrentTask), _slots is null ? null : new SlotHold());
+        LoopTask info = name is null
+            ? new LoopTask(Interlocked.Increment(ref _offLoopChildren), EventLoop.CurrentTask)
+            : new LoopTask(name, EventLoop.CurrentTask);
+        var child = new PoolChild<T>(this, work, workWithoutResult, info, _slots is null ? null : new SlotHold());
         try
         {
             _scope.Join(child, cancellationToken);
