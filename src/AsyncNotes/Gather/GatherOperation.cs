@@ -122,7 +122,9 @@ internal sealed class GatherOperation<T>
             int index;
             lock (_gate)
             {
-                if (_stopped || _next == Count || Running >= _limit)
+                // Hot tasks are all watched, even after the gather has stopped, so that a later failure is observed (asyncio's
+                // done-callbacks retrieve every child's exception); owned children are not started any more.
+                if ((_stopped && _scope is not null) || _next == Count || Running >= _limit)
                 {
                     _pumping = false;
                     break;

@@ -19,7 +19,7 @@ internal sealed class QueuedWaiter<T> : LoopFuture<T>, IThreadPoolWorkItem
     private readonly WaiterQueue<T> _queue;
     private readonly SynchronizationContext? _resumeContext;
     private CancellationTokenRegistration _registration;
-    private bool _registered;
+    private int _registered; // 1 once the registration is published
 
     internal QueuedWaiter(WaiterQueue<T> queue, EventLoop? loop, CancellationToken cancellationToken)
         : base(loop, queue.Owner is null && loop is null ? TaskCreationOptions.RunContinuationsAsynchronously : TaskCreationOptions.None)
@@ -59,7 +59,10 @@ internal sealed class QueuedWaiter<T> : LoopFuture<T>, IThreadPoolWorkItem
         }
 
         _registration = Token.UnsafeRegister(static (s, token) => ((QueuedWaiter<T>)s!).OnCanceled(token), this);
-        Volatile.Write(ref _registered, true);
+
+        // A full fence between publishing and reading IsDone, as Deliver has one (the claim) between deciding and reading
+        // _registered: one of the two always sees the other, so the registration is never left behind.
+        Interlocked.Exchange(ref _registered, 1);
         if (IsDone)
         {
             _registration.Unregister(); // decided before the registration was published (an inline callback, a fast wake-up)
@@ -68,7 +71,7 @@ internal sealed class QueuedWaiter<T> : LoopFuture<T>, IThreadPoolWorkItem
 
     private protected override void Deliver()
     {
-        if (Volatile.Read(ref _registered))
+        if (Volatile.Read(ref _registered) == 1)
         {
             _registration.Unregister();
         }
@@ -112,7 +115,13 @@ internal sealed class QueuedWaiter<T> : LoopFuture<T>, IThreadPoolWorkItem
 
     private void Resume()
     {
-        _queue.Owner!.OnResume(this);
-        Complete();
+        try
+        {
+            _queue.Owner!.OnResume(this);
+        }
+        finally
+        {
+            Complete(); // whatever the owner's step did, the caller is never left waiting
+        }
     }
 }
