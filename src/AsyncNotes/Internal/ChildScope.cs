@@ -23,9 +23,7 @@ namespace AsyncNotes;
 internal sealed class ChildScope
 {
     private readonly object _gate = new();
-    private ScopeChild? _first; // unfinished, in start order; a finished child leaves at once
-    private ScopeChild? _last;
-    private int _running;
+    private readonly NodeList<ScopeChild> _children = new(); // unfinished, in start order; a finished child leaves at once
     private readonly LoopFuture<bool> _allDone;
     private readonly CancellationTokenSource _shutdown = new();
     private int _started;
@@ -100,25 +98,14 @@ internal sealed class ChildScope
         bool cancelNow;
         lock (_gate)
         {
-            if (_closed && _running == 0)
+            if (_closed && _children.Count == 0)
             {
                 throw new InvalidOperationException($"The {_kind} has finished: every child has ended, so no new child can join it.");
             }
 
             child.Source = link.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(link) : new CancellationTokenSource();
             child.Index = _started++;
-            child.Previous = _last;
-            if (_last is null)
-            {
-                _first = child;
-            }
-            else
-            {
-                _last.Next = child;
-            }
-
-            _last = child;
-            _running++;
+            _children.AddLast(child);
             cancelNow = _cancelled;
         }
 
@@ -134,27 +121,7 @@ internal sealed class ChildScope
     {
         lock (_gate)
         {
-            if (child.Previous is { } previous)
-            {
-                previous.Next = child.Next;
-            }
-            else
-            {
-                _first = child.Next;
-            }
-
-            if (child.Next is { } next)
-            {
-                next.Previous = child.Previous;
-            }
-            else
-            {
-                _last = child.Previous;
-            }
-
-            child.Previous = null;
-            child.Next = null;
-            _running--;
+            _children.Remove(child);
         }
 
         child.Source.Dispose();
@@ -166,16 +133,7 @@ internal sealed class ChildScope
     {
         lock (_gate)
         {
-            var names = new List<string>();
-            for (ScopeChild? child = _first; child is not null; child = child.Next)
-            {
-                if (child.Name is { } name)
-                {
-                    names.Add(name);
-                }
-            }
-
-            return names;
+            return [.. _children.ToList().Where(c => c.Name is not null).Select(c => c.Name!)];
         }
     }
 
@@ -194,14 +152,11 @@ internal sealed class ChildScope
     /// callbacks are thrown together. No child starts uncancelled afterwards.</summary>
     public void CancelAll(int except = -1)
     {
-        List<ScopeChild> children = [];
+        List<ScopeChild> children;
         lock (_gate)
         {
             _cancelled = true;
-            for (ScopeChild? child = _first; child is not null; child = child.Next)
-            {
-                children.Add(child);
-            }
+            children = _children.ToList();
         }
 
         List<Exception>? callbackErrors = null;
@@ -235,7 +190,7 @@ internal sealed class ChildScope
     {
         lock (_gate)
         {
-            if (!_closed || _running > 0)
+            if (!_closed || _children.Count > 0)
             {
                 return;
             }

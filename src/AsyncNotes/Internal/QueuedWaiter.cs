@@ -14,7 +14,7 @@ namespace AsyncNotes;
 /// </list>
 /// </remarks>
 /// <typeparam name="T">What the waiter is woken with.</typeparam>
-internal sealed class QueuedWaiter<T> : LoopFuture<T>, IThreadPoolWorkItem
+internal sealed class QueuedWaiter<T> : LoopFuture<T>, IThreadPoolWorkItem, IListNode<QueuedWaiter<T>>
 {
     private readonly WaiterQueue<T> _queue;
     private readonly SynchronizationContext? _resumeContext;
@@ -35,14 +35,14 @@ internal sealed class QueuedWaiter<T> : LoopFuture<T>, IThreadPoolWorkItem
     /// <summary>The token this waiter was queued with.</summary>
     public CancellationToken Token { get; }
 
-    /// <summary>The next waiter in the queue (the queue's lock guards the links).</summary>
-    internal QueuedWaiter<T>? Next { get; set; }
+    /// <inheritdoc/>
+    public QueuedWaiter<T>? Next { get; set; }
 
-    /// <summary>The previous waiter in the queue.</summary>
-    internal QueuedWaiter<T>? Previous { get; set; }
+    /// <inheritdoc/>
+    public QueuedWaiter<T>? Previous { get; set; }
 
-    /// <summary>Whether the waiter is still linked into its queue.</summary>
-    internal bool IsLinked { get; set; }
+    /// <inheritdoc/>
+    public bool IsLinked { get; set; }
 
     /// <summary>In <see cref="IWaiterOwner{T}.OnResume"/>: the waiter was woken, but its token was cancelled before it
     /// resumed; it ends cancelled instead (the owner gives back what the wake-up handed it).</summary>

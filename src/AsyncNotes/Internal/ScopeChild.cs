@@ -4,7 +4,7 @@ namespace AsyncNotes;
 /// order, with the token source that cancels it.</summary>
 /// <remarks>The scope sets <see cref="Index"/> and <see cref="Source"/> in <see cref="ChildScope.Join"/> and guards the links
 /// with its lock; a derived class adds what its owner needs to start the child and to hear that it finished.</remarks>
-internal abstract class ScopeChild
+internal abstract class ScopeChild : IListNode<ScopeChild>
 {
     /// <summary>The child's number in start order, from 0.</summary>
     public int Index { get; internal set; }
@@ -15,7 +15,12 @@ internal abstract class ScopeChild
     /// <summary>The child's name, listed by <see cref="ChildScope.RunningNames"/> while it runs; null for none.</summary>
     public abstract string? Name { get; }
 
-    internal ScopeChild? Previous { get; set; }
+    /// <inheritdoc/>
+    public ScopeChild? Previous { get; set; }
 
-    internal ScopeChild? Next { get; set; }
+    /// <inheritdoc/>
+    public ScopeChild? Next { get; set; }
+
+    /// <inheritdoc/>
+    public bool IsLinked { get; set; }
 }

@@ -20,9 +20,7 @@ namespace AsyncNotes;
 internal sealed class WaiterQueue<T>
 {
     private readonly object _gate = new();
-    private QueuedWaiter<T>? _first;
-    private QueuedWaiter<T>? _last;
-    private int _count;
+    private readonly NodeList<QueuedWaiter<T>> _waiters = new();
 
     /// <summary>Creates a queue; <paramref name="owner"/>, when given, runs each waiter's resume step.</summary>
     public WaiterQueue(IWaiterOwner<T>? owner = null) => Owner = owner;
@@ -32,7 +30,7 @@ internal sealed class WaiterQueue<T>
 
     /// <summary>The number of waiters still queued. Read without the queue's lock: a waiter is queued only under its owner's
     /// lock, so an owner holding its lock never reads 0 while one of its waiters is queued.</summary>
-    public int Count => Volatile.Read(ref _count);
+    public int Count => _waiters.Count;
 
     /// <summary>Queues a waiter at the back.</summary>
     /// <param name="cancellationToken">Cancels this waiter only.</param>
@@ -48,19 +46,7 @@ internal sealed class WaiterQueue<T>
 
         lock (_gate)
         {
-            waiter.Previous = _last;
-            if (_last is null)
-            {
-                _first = waiter;
-            }
-            else
-            {
-                _last.Next = waiter;
-            }
-
-            _last = waiter;
-            waiter.IsLinked = true;
-            _count++;
+            _waiters.AddLast(waiter);
         }
 
         waiter.RegisterToken();
@@ -117,7 +103,7 @@ internal sealed class WaiterQueue<T>
 
             if (waiter.IsLinked)
             {
-                Unlink(waiter);
+                _waiters.Remove(waiter);
             }
 
             return true;
@@ -128,39 +114,13 @@ internal sealed class WaiterQueue<T>
     {
         lock (_gate)
         {
-            if (_first is not { } first)
+            if (_waiters.First is not { } first)
             {
                 return null;
             }
 
-            Unlink(first);
+            _waiters.Remove(first);
             return first;
         }
-    }
-
-    private void Unlink(QueuedWaiter<T> waiter)
-    {
-        if (waiter.Previous is { } previous)
-        {
-            previous.Next = waiter.Next;
-        }
-        else
-        {
-            _first = waiter.Next;
-        }
-
-        if (waiter.Next is { } next)
-        {
-            next.Previous = waiter.Previous;
-        }
-        else
-        {
-            _last = waiter.Previous;
-        }
-
-        waiter.Next = null;
-        waiter.Previous = null;
-        waiter.IsLinked = false;
-        _count--;
     }
 }
