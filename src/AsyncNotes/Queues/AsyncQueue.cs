@@ -344,36 +344,21 @@ public class AsyncQueue<T>
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (!TryGetForReader(out T? item))
+            T item;
+            try
             {
-                try
+                // An item already there is taken without a task (TryGet); else GetAsync waits for one.
+                if (!TryGet(out item!))
                 {
                     item = await GetAsync(cancellationToken).ConfigureAwait(LoopAware.OnLoop);
                 }
-                catch (QueueShutDownException)
-                {
-                    yield break;
-                }
+            }
+            catch (QueueShutDownException)
+            {
+                yield break;
             }
 
             yield return item;
-        }
-    }
-
-    /// <summary><see cref="GetAsync"/>'s path when an item is there, without the task: false when the queue is empty (shut
-    /// down or not), and the reader then takes <see cref="GetAsync"/>'s own path.</summary>
-    private bool TryGetForReader([MaybeNullWhen(false)] out T item)
-    {
-        lock (_gate)
-        {
-            if (StoreCount == 0)
-            {
-                item = default;
-                return false;
-            }
-
-            item = GetNowait();
-            return true;
         }
     }
 
