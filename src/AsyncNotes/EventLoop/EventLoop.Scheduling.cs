@@ -2,12 +2,17 @@ using System.Runtime.ExceptionServices;
 
 namespace AsyncNotes;
 
-// The ready queue and the run loop (asyncio's _run_once). Every field here is guarded by _gate; the loop thread waits on
-// _gate (Monitor.Wait) when it is idle, and every Post, timer change and completion of work in flight pulses it.
+// The ready queue and the run loop (asyncio's _run_once). Every field here is guarded by _gate but _turn, the loop thread's
+// own; the loop thread waits on _gate (Monitor.Wait) when it is idle, and a Post, timer change or completion of work in
+// flight from any other thread pulses it.
 public sealed partial class EventLoop
 {
     private readonly object _gate = new();
-    private readonly Queue<ReadyItem> _ready = new();
+    private SegmentedQueue<ReadyItem> _ready = new();
+
+    // The callbacks of the turn being run: taken from _ready in one swap at the start of the turn, then run by the loop
+    // thread alone, without the lock. What they post goes to _ready, for the next turn.
+    private SegmentedQueue<ReadyItem> _turn = new();
     private readonly WaiterQueue<bool> _idleWaiters = new();
     private int _trackedInFlight;
 
@@ -58,7 +63,7 @@ public sealed partial class EventLoop
             }
 
             _ready.Enqueue(new ReadyItem(callback, state, context));
-            Monitor.PulseAll(_gate);
+            PulseLoopThread();
             return true;
         }
     }
@@ -76,6 +81,16 @@ public sealed partial class EventLoop
     internal readonly struct ContextScope(SynchronizationContext? previous) : IDisposable
     {
         public void Dispose() => System.Threading.SynchronizationContext.SetSynchronizationContext(previous);
+    }
+
+    /// <summary>Under _gate: wakes the loop thread if it may be waiting on _gate. Only the loop thread ever waits there, so a
+    /// change made on the loop thread itself (most posts and timer changes) needs no pulse.</summary>
+    private void PulseLoopThread()
+    {
+        if (!IsOnLoopThread)
+        {
+            Monitor.PulseAll(_gate);
+        }
     }
 
     /// <summary>Wakes the loop thread if it is waiting, so that it re-checks its stop condition.</summary>
@@ -109,7 +124,6 @@ public sealed partial class EventLoop
     /// </remarks>
     private bool RunOnce(Func<bool> isDone)
     {
-        int batch;
         bool idle = false;
         lock (_gate)
         {
@@ -130,7 +144,7 @@ public sealed partial class EventLoop
                 idle = true;
             }
 
-            batch = _ready.Count;
+            (_ready, _turn) = (_turn, _ready);
             _quietPeriodDue |= _offLoopSeenInRun;
         }
 
@@ -141,19 +155,14 @@ public sealed partial class EventLoop
             return true;
         }
 
-        for (int i = 0; i < batch; i++)
+        while (_turn.Count > 0)
         {
-            ReadyItem item;
-            lock (_gate)
+            if (Volatile.Read(ref _fatal) is not null)
             {
-                if (_fatal is not null)
-                {
-                    return false;
-                }
-
-                item = _ready.Dequeue();
+                return false; // the run ends here; Close drops what was left of the turn
             }
 
+            ReadyItem item = _turn.Dequeue();
             if (Options.SlowCallbackDuration is { } threshold)
             {
                 RunTimedCallback(item, threshold);
@@ -379,7 +388,7 @@ public sealed partial class EventLoop
         {
             lock (_gate)
             {
-                return _ready.Count;
+                return _ready.Count + (IsOnLoopThread ? _turn.Count : 0); // the rest of the turn is the loop thread's alone
             }
         }
     }
@@ -536,6 +545,8 @@ public sealed partial class EventLoop
             // known to the loop (known ones were cancelled and awaited before this), stay pending, and are collected.
             _closed = true;
             _ready.Clear();
+            _turn.Clear(); // a turn cut short by a fatal exception (the loop no longer runs: Close is never called mid-turn)
+
             ClearTimers();
         }
 

@@ -51,7 +51,7 @@ public sealed partial class EventLoop
                 Arm(timer, SaturatingAdd(NowTicks, dueTime.Ticks));
             }
 
-            Monitor.PulseAll(_gate);
+            PulseLoopThread();
         }
     }
 

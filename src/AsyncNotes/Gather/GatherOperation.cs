@@ -4,8 +4,8 @@ namespace AsyncNotes;
 
 /// <summary>The state machine behind every <c>AsyncIO.GatherAsync</c> overload.</summary>
 /// <remarks>
-/// <para>Each child is watched by an observer (<see cref="RunChildAsync"/>) that awaits it with the context captured, so on a
-/// loop it records the outcome in a loop callback, and off a loop on the thread pool. Decisions are taken under
+/// <para>Each child is watched by a <see cref="TaskObserver"/> (asyncio's done-callback: on a loop the outcome is recorded in
+/// a loop callback scheduled when the child finishes; off a loop on the thread that finishes it): one object per child. Decisions are taken under
 /// <see cref="_gate"/>; user code (the work delegates) and completions of <see cref="_source"/> run outside it.</para>
 /// <para>Every child is awaited by its observer, so a child that fails after the gather has already ended is still observed
 /// and never reaches <see cref="TaskScheduler.UnobservedTaskException"/>.</para>
@@ -28,6 +28,7 @@ internal sealed class GatherOperation<T>
     // the run cancels the gather (OnChildrenCancelled) and waits for its children.
     private readonly ChildScope? _scope;
 
+    private Action<int, Task<T>>? _onOwnedChildDone;
     private CancellationTokenRegistration _registration;
     private int _next;
     private int _finished;
@@ -141,43 +142,19 @@ internal sealed class GatherOperation<T>
             }
             else if (_scope is null)
             {
-                _ = RunChildAsync(index);
+                _ = TaskObserver.Watch(_tasks![index], _loop, static (t, s, i) => ((GatherOperation<T>)s!).OnChildDone(i, OutcomeOfCompleted((Task<T>)t)), this, index);
             }
             else
             {
-                _ = _scope.Start(_work![index], (i, child) => _ = RecordAsync(i, child));
+                _ = _scope.Start(_work![index], _onOwnedChildDone ??= (i, child) => OnChildDone(i, OutcomeOfCompleted(child)));
             }
         }
 
         CheckAllChildrenDone();
     }
 
-    /// <summary>A hot task's observer: awaits it with the context captured, so on a loop the outcome is recorded in a loop
-    /// callback.</summary>
-    private async Task RunChildAsync(int index) => OnChildDone(index, await OutcomeOfAsync(_tasks![index]).ConfigureAwait(LoopAware.OnLoop));
-
-    /// <summary>An owned child's done-callback (already on the loop): records the outcome of the finished task.</summary>
-    private async Task RecordAsync(int index, Task<T> child) => OnChildDone(index, await OutcomeOfAsync(child).ConfigureAwait(LoopAware.OnLoop));
-
-    [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "Every child outcome, whatever the exception, is recorded; that is what observes the child.")]
-    private static async Task<Outcome<T>> OutcomeOfAsync(Task<T> child)
-    {
-        try
-        {
-            // ConfigureAwait(LoopAware.OnLoop): stay on the loop. A finished child (an owned one's) returns at once.
-            return Outcome.FromResult(await child.ConfigureAwait(LoopAware.OnLoop));
-        }
-        catch (OperationCanceledException cancelled) when (child.IsCanceled)
-        {
-            return Outcome.FromCanceled<T>(cancelled);
-        }
-        catch (Exception failure)
-        {
-            return Outcome.FromException<T>(failure);
-        }
-    }
-
-    /// <summary><see cref="OutcomeOfAsync"/> for a task that is complete already: the same outcome, without the async method.</summary>
+    /// <summary>The outcome of a finished child: its result, or the exception an await would throw (the first of several),
+    /// or, for a cancelled child, its <see cref="OperationCanceledException"/>. Reading it observes the child.</summary>
     [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "Every child outcome, whatever the exception, is recorded; that is what observes the child.")]
     private static Outcome<T> OutcomeOfCompleted(Task<T> child)
     {

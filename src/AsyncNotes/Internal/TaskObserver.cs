@@ -16,24 +16,34 @@ internal sealed class TaskObserver : IDisposable
 {
     private readonly Task _task;
     private readonly EventLoop? _loop;
-    private readonly Action<Task, object?> _onDone;
+    private readonly Delegate _onDone; // an Action<Task, object?>, or an Action<Task, object?, int> given _tag
     private readonly object? _state;
     private readonly CancellationTokenSource? _unhook;
+    private readonly int _tag;
     private int _finished; // 0 watching, 1 ran or disposed
 
-    private TaskObserver(Task task, EventLoop? loop, Action<Task, object?> onDone, object? state, bool removable)
+    private TaskObserver(Task task, EventLoop? loop, Delegate onDone, object? state, int tag, bool removable)
     {
         _task = task;
         _loop = loop;
         _onDone = onDone;
         _state = state;
+        _tag = tag;
         _unhook = removable ? new CancellationTokenSource() : null;
     }
 
     /// <summary>Calls <paramref name="onDone"/> with <paramref name="task"/> and <paramref name="state"/> once the task has finished.</summary>
-    public static TaskObserver Watch(Task task, EventLoop? loop, Action<Task, object?> onDone, object? state = null, bool removable = false)
+    public static TaskObserver Watch(Task task, EventLoop? loop, Action<Task, object?> onDone, object? state = null, bool removable = false) =>
+        Start(new TaskObserver(task, loop, onDone, state, 0, removable));
+
+    /// <summary>As <see cref="Watch(Task, EventLoop?, Action{Task, object?}, object?, bool)"/>, and passes <paramref name="tag"/>
+    /// along (a child's index): one object per watched task, however many tasks share <paramref name="state"/>.</summary>
+    public static TaskObserver Watch(Task task, EventLoop? loop, Action<Task, object?, int> onDone, object? state, int tag) =>
+        Start(new TaskObserver(task, loop, onDone, state, tag, removable: false));
+
+    private static TaskObserver Start(TaskObserver observer)
     {
-        var observer = new TaskObserver(task, loop, onDone, state, removable);
+        Task task = observer._task;
         if (task.IsCompleted)
         {
             observer.OnCompleted();
@@ -75,7 +85,14 @@ internal sealed class TaskObserver : IDisposable
     {
         if (Interlocked.Exchange(ref _finished, 1) == 0)
         {
-            _onDone(_task, _state);
+            if (_onDone is Action<Task, object?> onDone)
+            {
+                onDone(_task, _state);
+            }
+            else
+            {
+                ((Action<Task, object?, int>)_onDone)(_task, _state, _tag);
+            }
         }
     }
 }

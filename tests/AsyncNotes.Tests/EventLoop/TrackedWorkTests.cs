@@ -174,7 +174,7 @@ public sealed class TrackedWorkTests
             release.Set();
 
             // Block this callback (bounded) until the worker has queued its completion behind A, then queue B.
-            SpinWait.SpinUntil(() => ReadyCount(loop) == 2, TimeSpan.FromSeconds(30)).Should().BeTrue();
+            SpinWait.SpinUntil(() => loop.ReadyCount == 2, TimeSpan.FromSeconds(30)).Should().BeTrue();
             context.Post(
                 _ =>
                 {
@@ -191,17 +191,5 @@ public sealed class TrackedWorkTests
         // As asyncio's to_thread: the worker's completion is one callback queued behind A (call_soon_threadsafe), which decides
         // the result; the awaiting task is scheduled from there, behind B. (This test once encoded an inline resumption.)
         log.Entries.Should().Equal("A", "B", "result 1 on the loop thread=True");
-    }
-
-    /// <summary>How many callbacks are queued on <paramref name="loop"/> (private state, read only to synchronise a test).</summary>
-    private static int ReadyCount(EventLoop loop)
-    {
-        var ready = (System.Collections.ICollection)typeof(EventLoop)
-            .GetField("_ready", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!
-            .GetValue(loop)!;
-        lock (typeof(EventLoop).GetField("_gate", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(loop)!)
-        {
-            return ready.Count;
-        }
     }
 }
