@@ -7,14 +7,25 @@ namespace AsyncNotes;
 public sealed partial class EventLoop
 {
     // The loop task whose code is running. Set once at the start of each task (main, CreateTask, a TaskGroup child); it then
-    // flows with the task's execution context into every continuation. The change handler sees the value whenever a
-    // callback switches to a task's context, which is how the loop learns which task a callback belonged to.
-    private static readonly AsyncLocal<LoopTask?> s_task = new(OnTaskNameChanged);
+    // flows with the task's execution context into every continuation.
+    private static readonly AsyncLocal<LoopTask?> s_task = new();
+
+    // The same task again, set only on a loop that times its callbacks: its change handler sees the value whenever a callback
+    // switches to a task's context, which is how the loop learns which task a slow callback belonged to. A handler costs
+    // every switch of execution context a check, so tasks elsewhere (the thread pool's TaskGroup children) go without it.
+    private static readonly AsyncLocal<LoopTask?> s_timedTask = new(OnTaskNameChanged);
 
     private string? _taskSeenInCallback;
 
     /// <summary>Marks the loop task whose code runs in the current asynchronous flow (call at the start of the task).</summary>
-    internal static void SetCurrentTask(LoopTask task) => s_task.Value = task;
+    internal static void SetCurrentTask(LoopTask task)
+    {
+        s_task.Value = task;
+        if (t_current?.Options.SlowCallbackDuration is not null)
+        {
+            s_timedTask.Value = task;
+        }
+    }
 
     /// <summary>The loop task whose code runs in the current asynchronous flow, if any.</summary>
     internal static LoopTask? CurrentTask => s_task.Value;

@@ -22,7 +22,7 @@ namespace AsyncNotes;
 [SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "The shutdown source is disposed when the last child finishes; the scope has no owner that could dispose it earlier, and it holds no timer.")]
 internal sealed class ChildScope
 {
-    private readonly object _gate = new();
+    private readonly Lock _gate = new(); // children join on one thread and leave on others: a Lock, held briefly
     private readonly NodeList<ScopeChild> _children = new(); // unfinished, in start order; a finished child leaves at once
     private readonly LoopFuture<bool> _allDone;
     private readonly CancellationTokenSource _shutdown = new();
@@ -95,15 +95,17 @@ internal sealed class ChildScope
     /// <exception cref="InvalidOperationException">The scope is closed and its last child has finished: nothing can join it.</exception>
     public void Join(ScopeChild child, CancellationToken link = default)
     {
+        CancellationTokenSource source = link.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(link) : new CancellationTokenSource();
         bool cancelNow;
         lock (_gate)
         {
             if (_closed && _children.Count == 0)
             {
+                source.Dispose();
                 throw new InvalidOperationException($"The {_kind} has finished: every child has ended, so no new child can join it.");
             }
 
-            child.Source = link.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(link) : new CancellationTokenSource();
+            child.Source = source;
             child.Index = _started++;
             _children.AddLast(child);
             cancelNow = _cancelled;
@@ -111,7 +113,7 @@ internal sealed class ChildScope
 
         if (cancelNow)
         {
-            LoopAware.CancelNow(child.Source); // a child started after the scope was cancelled starts with a cancelled token
+            LoopAware.CancelNow(source); // a child started after the scope was cancelled starts with a cancelled token
         }
     }
 
@@ -119,13 +121,18 @@ internal sealed class ChildScope
     /// completes when the last one leaves a closed scope.</summary>
     public void Leave(ScopeChild child)
     {
+        bool allDone;
         lock (_gate)
         {
             _children.Remove(child);
+            allDone = IsAllDone;
         }
 
         child.Source.Dispose();
-        CheckAllDone();
+        if (allDone)
+        {
+            CompleteAllDone();
+        }
     }
 
     /// <summary>The names of the children that have not finished, in start order (unnamed ones left out).</summary>
@@ -186,16 +193,24 @@ internal sealed class ChildScope
         }
     }
 
+    /// <summary>Under _gate: closed, and every child has left.</summary>
+    private bool IsAllDone => _closed && _children.Count == 0;
+
     private void CheckAllDone()
     {
         lock (_gate)
         {
-            if (!_closed || _children.Count > 0)
+            if (!IsAllDone)
             {
                 return;
             }
         }
 
+        CompleteAllDone();
+    }
+
+    private void CompleteAllDone()
+    {
         if (_allDone.TrySetResult(true))
         {
             _shutdown.Dispose();
