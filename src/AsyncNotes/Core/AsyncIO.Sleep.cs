@@ -49,7 +49,7 @@ public static partial class AsyncIO
             return Task.FromCanceled<T>(cancellationToken);
         }
 
-        EventLoop? loop = EventLoop.Current;
+        EventLoop? loop = EventLoop.CurrentFor("AsyncIO.SleepAsync");
         var wakeUp = new LoopFuture<T>(loop);
         wakeUp.CancelWhen(cancellationToken);
         if (delay > TimeSpan.Zero)

@@ -25,6 +25,26 @@ public sealed partial class EventLoop
     /// <summary>The number of threads other than the loop's running code that started on the loop (for tests).</summary>
     internal int OffLoopRunning => Volatile.Read(ref _offLoopRunning);
 
+    /// <summary>The loop of the calling thread, for a call that binds to it (<see cref="Current"/>); in debug mode, a call made
+    /// off the loop's thread by the loop's own code throws instead of silently running off any loop.</summary>
+    /// <param name="call">The API called, for the message (its name and what follows the dot: <c>AsyncIO.SleepAsync</c>).</param>
+    /// <exception cref="InvalidOperationException">See <see cref="EventLoopOptions.Debug"/>.</exception>
+    internal static EventLoop? CurrentFor(string call)
+    {
+        EventLoop? current = t_current;
+        if (current is null && s_flow.Value is { Options.Debug: true } left && Volatile.Read(ref left._running))
+        {
+            throw new InvalidOperationException(
+                $"{call} was called on thread {Environment.CurrentManagedThreadId}, off the event loop's thread, by code that the loop started (EventLoopOptions.Debug). "
+                + "Off the loop it would run on the thread pool and the system clock, not on the loop. The usual cause is an await with "
+                + "ConfigureAwait(false) earlier in a method that runs on the loop: await with the context captured (the default) to stay "
+                + "on the loop. Work sent off the loop on purpose (Task.Run, AsyncIO.ToThreadAsync) should hand its results back instead "
+                + "of calling AsyncNotes there.");
+        }
+
+        return current;
+    }
+
     /// <summary>Marks the calling flow as the loop's: everything started from it from now on carries the loop along.</summary>
     private void BeginFlow() => s_flow.Value = this;
 

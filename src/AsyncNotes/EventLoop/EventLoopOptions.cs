@@ -80,6 +80,32 @@ public sealed record EventLoopOptions
     /// </value>
     public Action<EventLoopExceptionContext>? ExceptionHandler { get; init; }
 
+    /// <summary>Gets whether the loop runs in debug mode's thread check (asyncio's debug mode:
+    /// <c>asyncio.run(main(), debug=True)</c>).</summary>
+    /// <value>
+    /// <para><see langword="false"/> by default. When <see langword="true"/>, an AsyncNotes call made by the loop's own code
+    /// after it has left the loop's thread throws <see cref="InvalidOperationException"/>, as asyncio's debug mode raises
+    /// <c>RuntimeError</c> for a loop method called from another thread. Without it such a call silently runs as off any
+    /// loop: on the thread pool and the system clock (a one-hour sleep on a virtual loop takes an hour).</para>
+    /// <para>Rules:</para>
+    /// <list type="bullet">
+    ///   <item>Checked: the calls that bind to the current loop (<c>SleepAsync</c>, <c>CreateTask</c>, <c>GatherAsync</c>,
+    ///   <c>WaitAsync</c>, <c>AsCompleted</c>, <c>WaitForAsync</c>, <c>TimeoutAsync</c>, <c>StaggeredRaceAsync</c>,
+    ///   <c>MapAsync</c>, <c>ToThreadAsync</c>, <c>TaskGroup.RunAsync</c>, and a wait on a lock, semaphore, event, condition,
+    ///   barrier or queue), when made on a thread other than the loop's by code that the loop started (its execution
+    ///   context flowed there) while the run is still going.</item>
+    ///   <item>The usual cause is an <c>await ... .ConfigureAwait(false)</c> earlier in a method that runs on the loop; the
+    ///   others are a <c>Task.Run</c> or <c>ToThreadAsync</c> whose work calls back into AsyncNotes (asyncio's
+    ///   <c>to_thread</c> work cannot use the loop either).</item>
+    ///   <item>Not seen: code off the loop that touches no AsyncNotes API (a plain field written from two threads); keep
+    ///   loop code on the loop by awaiting with the context captured (the default).</item>
+    ///   <item>Off any loop, and on a loop without debug mode, nothing is checked and nothing costs.</item>
+    /// </list>
+    /// <para>asyncio's debug mode also reports slow callbacks: set <see cref="SlowCallbackDuration"/> (asyncio's default in
+    /// debug mode is 100 ms).</para>
+    /// </value>
+    public bool Debug { get; init; }
+
     /// <summary>Gets how long a callback may hold the loop before it is reported as slow (asyncio's debug mode and its
     /// <c>loop.slow_callback_duration</c>).</summary>
     /// <value>

@@ -30,7 +30,7 @@ public static partial class AsyncIO
     public static Task<T> ToThreadAsync<T>(Func<T> work, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(work);
-        EventLoop? loop = EventLoop.Current;
+        EventLoop? loop = EventLoop.CurrentFor("AsyncIO.ToThreadAsync");
         return loop is null ? Task.Run(work, cancellationToken) : loop.RunTrackedAsync(work, cancellationToken);
     }
 

@@ -93,7 +93,7 @@ public sealed class ThreadPoolExecutor : IAsyncDisposable
             return Task.FromCanceled<T>(cancellationToken);
         }
 
-        EventLoop? loop = EventLoop.Current;
+        EventLoop? loop = EventLoop.CurrentFor("ThreadPoolExecutor.Submit");
         var item = new WorkItem<T>(work, onLoop: loop is not null);
         item.WatchCancellation(cancellationToken); // before the item is queued: a worker may claim it at once
         bool startWorker;

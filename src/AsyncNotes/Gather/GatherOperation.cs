@@ -40,7 +40,7 @@ internal sealed class GatherOperation<T>
 
     private GatherOperation(Task<T>[]? tasks, Func<CancellationToken, Task<T>>[]? work, bool returnExceptions, int limit, CancellationToken cancellationToken)
     {
-        _loop = EventLoop.Current;
+        _loop = EventLoop.CurrentFor("AsyncIO.GatherAsync");
         _tasks = tasks;
         _work = work;
         _returnExceptions = returnExceptions;

@@ -24,8 +24,10 @@ internal static class LoopAware
         : ConfigureAwaitOptions.SuppressThrowing;
 
     /// <summary>The clock to use: <paramref name="timeProvider"/>, else the current loop's, else <see cref="TimeProvider.System"/>.</summary>
-    public static TimeProvider ResolveTime(TimeProvider? timeProvider) =>
-        timeProvider ?? EventLoop.Current?.Time ?? TimeProvider.System;
+    /// <param name="timeProvider">The clock the caller passed, if any.</param>
+    /// <param name="call">The API called, for the debug-mode check (<see cref="EventLoop.CurrentFor"/>).</param>
+    public static TimeProvider ResolveTime(TimeProvider? timeProvider, string call) =>
+        timeProvider ?? EventLoop.CurrentFor(call)?.Time ?? TimeProvider.System;
 
     /// <summary>Cancels <paramref name="source"/> synchronously, so its registrations run right here, in this callback's turn.</summary>
     /// <remarks>On a loop this is the right way: <c>CancelAsync</c> would run the registrations on the thread pool, and the

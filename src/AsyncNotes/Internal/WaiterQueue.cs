@@ -37,7 +37,7 @@ internal sealed class WaiterQueue<T>
     /// <returns>The waiter's task: the value it is woken with, or cancelled.</returns>
     public Task<T> EnqueueAsync(CancellationToken cancellationToken = default)
     {
-        var waiter = new QueuedWaiter<T>(this, EventLoop.Current, cancellationToken);
+        var waiter = new QueuedWaiter<T>(this, EventLoop.CurrentFor("A wait on an AsyncNotes lock, semaphore, event, condition, barrier or queue"), cancellationToken);
         if (cancellationToken.IsCancellationRequested)
         {
             waiter.TrySetCanceled(cancellationToken);

@@ -90,7 +90,7 @@ public static partial class AsyncIO
     {
         using var both = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, enumeratorCancellation);
         CancellationToken token = both.Token;
-        var run = new MapRun<TResult>(EventLoop.Current);
+        var run = new MapRun<TResult>(EventLoop.CurrentFor("AsyncIO.MapAsync"));
         // await using: a registration whose callback is running on another thread is waited for, without blocking the loop.
         await using ConfiguredAsyncDisposable onCancel = token.UnsafeRegister(static s => ((MapRun<TResult>)s!).CancelAll(), run)
             .ConfigureAwait(LoopAware.OnLoop);

@@ -68,7 +68,7 @@ public static partial class AsyncIO
             return Task.FromCanceled<StaggeredRaceResult<T>>(cancellationToken);
         }
 
-        var race = new StaggeredRace<T>(list, delay, LoopAware.ResolveTime(timeProvider), cancellationToken);
+        var race = new StaggeredRace<T>(list, delay, LoopAware.ResolveTime(timeProvider, "AsyncIO.StaggeredRaceAsync"), cancellationToken);
         return race.RunAsync();
     }
 }

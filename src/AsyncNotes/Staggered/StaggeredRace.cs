@@ -15,7 +15,7 @@ internal sealed class StaggeredRace<T>
     private readonly TimeSpan? _delay;
     private readonly TimeProvider _time;
     private readonly CancellationToken _callerToken;
-    private readonly EventLoop? _loop = EventLoop.Current;
+    private readonly EventLoop? _loop = EventLoop.CurrentFor("AsyncIO.StaggeredRaceAsync");
     private readonly List<Exception?> _exceptions = [];
     private readonly ChildScope _scope = new(EventLoop.Current, "StaggeredRaceAsync");
     private readonly object _gate = new();

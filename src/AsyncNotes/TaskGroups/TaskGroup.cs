@@ -77,7 +77,7 @@ public sealed partial class TaskGroup
 
     private TaskGroup(TaskGroupOptions options, CancellationToken callerToken)
     {
-        _loop = EventLoop.Current;
+        _loop = EventLoop.CurrentFor("TaskGroup.RunAsync");
         _options = options;
         _callerToken = callerToken;
         _bodyToken = _bodyCancellation.Token;

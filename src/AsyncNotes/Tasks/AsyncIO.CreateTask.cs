@@ -38,7 +38,7 @@ public static partial class AsyncIO
     public static Task<T> CreateTask<T>(Func<CancellationToken, Task<T>> work, string? name = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(work);
-        EventLoop? loop = EventLoop.Current;
+        EventLoop? loop = EventLoop.CurrentFor("AsyncIO.CreateTask");
         if (loop is null)
         {
             return Task.Run(() => work(cancellationToken) ?? throw TaskOutcomes.NullTask("The work delegate"), cancellationToken);

@@ -60,7 +60,7 @@ public sealed class Timeline
     /// <param name="timeProvider">The clock; <see langword="null"/> for the current loop's, else the system clock.</param>
     public Timeline(TimeProvider? timeProvider = null)
     {
-        _time = LoopAware.ResolveTime(timeProvider);
+        _time = LoopAware.ResolveTime(timeProvider, "Timeline");
         _origin = _time.GetTimestamp();
     }
 

@@ -48,7 +48,7 @@ public static partial class AsyncIO
     public static Task<T> TimeoutAsync<T>(TimeSpan? delay, Func<TimeoutScope, Task<T>> work, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(work);
-        TimeProvider time = LoopAware.ResolveTime(timeProvider);
+        TimeProvider time = LoopAware.ResolveTime(timeProvider, "AsyncIO.TimeoutAsync");
         return RunInScopeAsync(time, TimeoutScope.Deadline(time, delay), work, TimeoutMessage, cancellationToken);
     }
 
@@ -92,7 +92,7 @@ public static partial class AsyncIO
     public static Task<T> TimeoutAtAsync<T>(DateTimeOffset? deadline, Func<TimeoutScope, Task<T>> work, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(work);
-        return RunInScopeAsync(LoopAware.ResolveTime(timeProvider), deadline, work, TimeoutMessage, cancellationToken);
+        return RunInScopeAsync(LoopAware.ResolveTime(timeProvider, "AsyncIO.TimeoutAsync"), deadline, work, TimeoutMessage, cancellationToken);
     }
 
     /// <inheritdoc cref="TimeoutAtAsync{T}(DateTimeOffset?, Func{TimeoutScope, Task{T}}, TimeProvider?, CancellationToken)" path="/summary|/remarks|/exception|/seealso"/>

@@ -51,7 +51,7 @@ public static partial class AsyncIO
             return TimeOutAfterOneTurnAsync<T>(new TimeoutException(WaitForMessage, new OperationCanceledException()));
         }
 
-        TimeProvider time = LoopAware.ResolveTime(timeProvider);
+        TimeProvider time = LoopAware.ResolveTime(timeProvider, "AsyncIO.WaitForAsync");
         return RunInScopeAsync(time, TimeoutScope.Deadline(time, timeout), scope => work(scope.Token), WaitForMessage, cancellationToken);
     }
 
@@ -118,7 +118,7 @@ public static partial class AsyncIO
             return Task.FromException<T>(new TimeoutException(WaitForMessage));
         }
 
-        return WaitForTaskAsync<T>(task, timeout, LoopAware.ResolveTime(timeProvider), cancellationToken);
+        return WaitForTaskAsync<T>(task, timeout, LoopAware.ResolveTime(timeProvider, "AsyncIO.WaitForAsync"), cancellationToken);
     }
 
     /// <inheritdoc cref="WaitForAsync{T}(Task{T}, TimeSpan?, TimeProvider?, CancellationToken)" path="/summary|/remarks|/exception|/seealso"/>
@@ -141,7 +141,7 @@ public static partial class AsyncIO
             return Task.FromException(new TimeoutException(WaitForMessage));
         }
 
-        return WaitForTaskAsync<bool>(task, timeout, LoopAware.ResolveTime(timeProvider), cancellationToken);
+        return WaitForTaskAsync<bool>(task, timeout, LoopAware.ResolveTime(timeProvider, "AsyncIO.WaitForAsync"), cancellationToken);
     }
 
     private const string WaitForMessage = "The operation did not finish within its time limit.";

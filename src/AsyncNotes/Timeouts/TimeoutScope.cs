@@ -39,7 +39,7 @@ public sealed class TimeoutScope
     internal TimeoutScope(TimeProvider time, CancellationToken cancellationToken)
     {
         _time = time;
-        _loop = EventLoop.Current is { } loop && ReferenceEquals(loop.Time, time) ? loop : null;
+        _loop = EventLoop.CurrentFor("AsyncIO.TimeoutAsync") is { } loop && ReferenceEquals(loop.Time, time) ? loop : null;
         _cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         Token = _cancellation.Token;
     }

@@ -63,7 +63,7 @@ public static partial class AsyncIO
         where TTask : Task
     {
         TTask[] inputs = TaskSet<TTask>.DistinctInputs(tasks, nameof(tasks), allowEmpty: true);
-        TimeProvider time = LoopAware.ResolveTime(timeProvider);
+        TimeProvider time = LoopAware.ResolveTime(timeProvider, "AsyncIO.AsCompleted");
         TimeSpan? limit = LoopDeadline.IsInfinite(timeout) ? null : timeout;
         return new AsCompletedSequence<TTask>(inputs, limit, time, cancellationToken);
     }

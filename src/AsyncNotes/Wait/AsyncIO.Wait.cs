@@ -81,7 +81,7 @@ public static partial class AsyncIO
         TimeSpan? limit = timeout == Timeout.InfiniteTimeSpan ? null : timeout;
         return limit <= TimeSpan.Zero
             ? WaitOneTurnAsync(inputs, cancellationToken)
-            : WaitCoreAsync(inputs, returnWhen, limit, LoopAware.ResolveTime(timeProvider), cancellationToken);
+            : WaitCoreAsync(inputs, returnWhen, limit, LoopAware.ResolveTime(timeProvider, "AsyncIO.WaitAsync"), cancellationToken);
     }
 
     private static bool IsSatisfied<TTask>(TTask[] tasks, ReturnWhen returnWhen)

@@ -18,7 +18,7 @@ namespace AsyncNotes;
 internal sealed class CompletionQueue<TTask> : IDisposable
     where TTask : Task
 {
-    private readonly EventLoop? _loop = EventLoop.Current;
+    private readonly EventLoop? _loop = EventLoop.CurrentFor("AsyncIO.WaitAsync or AsyncIO.AsCompleted");
     private readonly object _gate = new();
     private readonly Queue<TTask> _completed = new();
     private readonly List<TaskObserver> _observers = [];

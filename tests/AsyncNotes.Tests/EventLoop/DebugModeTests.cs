@@ -1,0 +1,130 @@
+using AsyncNotes.Tests.Infrastructure;
+using static AsyncNotes.Tests.Infrastructure.TestLoop;
+
+namespace AsyncNotes.Tests.EventLoops;
+
+// EventLoopOptions.Debug: asyncio's debug mode raises RuntimeError when a loop method is called from another thread. Here an
+// AsyncNotes call made off the loop's thread by the loop's own code throws InvalidOperationException instead of silently
+// running as off any loop (the thread pool, the system clock).
+public sealed class DebugModeTests
+{
+    private static readonly EventLoopOptions VirtualDebug = EventLoopOptions.Virtual with { Debug = true };
+
+    [Fact]
+    public void AfterConfigureAwaitFalse_ASleep_Throws_NamingTheCallAndTheCause()
+    {
+        Action run = () => AsyncIO.Run(
+            async () =>
+            {
+                await Task.Run(() => { }, TestContext.Current.CancellationToken).ConfigureAwait(false);
+                await AsyncIO.SleepAsync(Seconds(3600));
+            },
+            VirtualDebug);
+
+        run.Should().Throw<InvalidOperationException>()
+            .WithMessage("AsyncIO.SleepAsync was called on thread *, off the event loop's thread, by code that the loop started*ConfigureAwait(false)*");
+    }
+
+    [Fact]
+    public void WithoutDebugMode_TheSameCode_RunsAsOffAnyLoop()
+    {
+        // The silent behaviour the check exists for: after ConfigureAwait(false) no loop is current, and the sleep runs on the
+        // thread pool (a zero sleep here, so that the test does not wait on the system clock).
+        bool sawNoLoop = RunVirtual(async () =>
+        {
+            await Task.Run(() => { }, TestContext.Current.CancellationToken).ConfigureAwait(false);
+            await AsyncIO.SleepAsync(TimeSpan.Zero);
+            return EventLoop.Current is null;
+        });
+
+        sawNoLoop.Should().BeTrue();
+    }
+
+    [Fact]
+    public void OnTheLoopsThread_DebugMode_ChangesNothing()
+    {
+        (int[] Gathered, int Queued, TimeSpan At) result = AsyncIO.Run(
+            async () =>
+            {
+                var queue = new AsyncQueue<int>();
+                Task<int> consumer = AsyncIO.CreateTask(ct => queue.GetAsync(ct));
+                int[] gathered = await AsyncIO.GatherAsync(AsyncIO.SleepAsync(Seconds(1), 1), AsyncIO.SleepAsync(Seconds(2), 2));
+                await TaskGroup.RunAsync(tg =>
+                {
+                    _ = tg.CreateTask(async ct => await queue.PutAsync(7, ct));
+                    return Task.CompletedTask;
+                });
+                return (gathered, await consumer, Now);
+            },
+            VirtualDebug);
+
+        result.Gathered.Should().Equal(1, 2);
+        result.Queued.Should().Be(7);
+        result.At.Should().Be(Seconds(2));
+    }
+
+    [Fact]
+    public async Task ToThreadWork_CallingBackIntoAsyncNotes_Throws()
+    {
+        // asyncio's to_thread work has no running loop either: the loop's calls belong on the loop.
+        Exception? seen = await Task.Run(
+            () => AsyncIO.Run(
+                async () =>
+                {
+                    try
+                    {
+                        _ = await AsyncIO.ToThreadAsync(() => AsyncIO.GatherAsync(Task.FromResult(1)));
+                        return null;
+                    }
+                    catch (InvalidOperationException expected)
+                    {
+                        return expected;
+                    }
+                },
+                VirtualDebug),
+            TestContext.Current.CancellationToken);
+
+        seen.Should().NotBeNull();
+        seen!.Message.Should().StartWith("AsyncIO.GatherAsync was called on thread");
+    }
+
+    [Fact]
+    public async Task AfterTheRunHasEnded_CodeItStarted_IsNotChecked()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Task<bool>? leftover = null;
+        Action run = () => AsyncIO.Run(
+            () =>
+            {
+                // Left running on the thread pool with the loop's execution context; it calls AsyncNotes once the run is over.
+                leftover = Task.Run(
+                    async () =>
+                    {
+                        await release.Task.ConfigureAwait(false);
+                        await AsyncIO.SleepAsync(TimeSpan.Zero);
+                        return EventLoop.Current is null;
+                    },
+                    TestContext.Current.CancellationToken);
+                return Task.CompletedTask;
+            },
+            VirtualDebug);
+        run();
+
+        release.SetResult();
+        (await leftover!).Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task OffAnyLoop_NothingIsChecked()
+    {
+        bool offLoop = await Task.Run(
+            async () =>
+            {
+                await AsyncIO.SleepAsync(TimeSpan.Zero);
+                return (await AsyncIO.GatherAsync(Task.FromResult(3))).Single() == 3 && EventLoop.Current is null;
+            },
+            TestContext.Current.CancellationToken);
+
+        offLoop.Should().BeTrue();
+    }
+}
