@@ -4,8 +4,9 @@ namespace AsyncNotes;
 
 /// <summary>The state machine behind every <c>AsyncIO.GatherAsync</c> overload.</summary>
 /// <remarks>
-/// <para>Each child is watched by a <see cref="TaskObserver"/> (asyncio's done-callback: on a loop the outcome is recorded in
-/// a loop callback scheduled when the child finishes; off a loop on the thread that finishes it): one object per child. Decisions are taken under
+/// <para>Each child is watched by a <see cref="TaskObserver"/>: one object per child. An owned child's outcome is recorded in
+/// its done-callback (on a loop, scheduled when it finishes); a hot child's where it finishes, with only the deciding step
+/// scheduled on a loop, which ends the gather on the same turn as asyncio's done-callbacks would. Decisions are taken under
 /// <see cref="_gate"/>; user code (the work delegates) and completions of <see cref="_source"/> run outside it.</para>
 /// <para>Every child is awaited by its observer, so a child that fails after the gather has already ended is still observed
 /// and never reaches <see cref="TaskScheduler.UnobservedTaskException"/>.</para>
@@ -27,6 +28,9 @@ internal sealed class GatherOperation<T>
     // started child has finished). The loop knows the scope as "GatherAsync": a deadlock report names it, and the end of
     // the run cancels the gather (OnChildrenCancelled) and waits for its children.
     private readonly ChildScope? _scope;
+
+    /// <summary>The index <see cref="OnChildDone"/> is given for a hot child (which the gather does not own).</summary>
+    private const int Hot = -1;
 
     private Action<int, Task<T>>? _onOwnedChildDone;
     private CancellationTokenRegistration _registration;
@@ -118,6 +122,23 @@ internal sealed class GatherOperation<T>
             _pumping = true;
         }
 
+        // A hot child's continuation needs no execution context (it records, then schedules the deciding step): registered
+        // with the flow suppressed, it keeps none, which spares each child's continuation a record of a captured context.
+        AsyncFlowControl? noFlow = null;
+        try
+        {
+            PumpChildren(ref noFlow);
+        }
+        finally
+        {
+            noFlow?.Undo();
+        }
+
+        CheckAllChildrenDone();
+    }
+
+    private void PumpChildren(ref AsyncFlowControl? noFlow)
+    {
         while (true)
         {
             int index;
@@ -137,20 +158,27 @@ internal sealed class GatherOperation<T>
             if (_scope is null && _loop is null && _tasks![index].IsCompleted)
             {
                 // Off a loop nothing schedules a done-callback (there is no turn to wait for): a task that is already
-                // complete is recorded here, as Task.WhenAll counts it, with the outcome its await would give.
-                OnChildDone(index, OutcomeOfCompleted(_tasks[index]));
+                // complete is recorded here, as Task.WhenAll counts it.
+                OnChildDone(Hot, _tasks[index]);
             }
             else if (_scope is null)
             {
-                _ = TaskObserver.Watch(_tasks![index], _loop, static (t, s, i) => ((GatherOperation<T>)s!).OnChildDone(i, OutcomeOfCompleted((Task<T>)t)), this, index);
+                // asyncio's done-callback records a child's outcome one callback after the child finishes. Nobody sees that
+                // record until the gather decides, so a hot child is recorded where it finishes, and only the step that
+                // decides is scheduled (OnChildDone): the gather ends on asyncio's turn, with one callback in all instead of
+                // one per child, and one continuation per child, sharing this operation as its state.
+                if (noFlow is null && !ExecutionContext.IsFlowSuppressed())
+                {
+                    noFlow = ExecutionContext.SuppressFlow();
+                }
+
+                TaskObserver.WatchInline(_tasks![index], static (t, s) => ((GatherOperation<T>)s!).OnChildDone(Hot, (Task<T>)t), this);
             }
             else
             {
-                _ = _scope.Start(_work![index], _onOwnedChildDone ??= (i, child) => OnChildDone(i, OutcomeOfCompleted(child)));
+                _ = _scope.Start(_work![index], _onOwnedChildDone ??= OnChildDone);
             }
         }
-
-        CheckAllChildrenDone();
     }
 
     /// <summary>The outcome of a finished child: its result, or the exception an await would throw (the first of several),
@@ -174,12 +202,19 @@ internal sealed class GatherOperation<T>
         }
     }
 
-    private void OnChildDone(int index, Outcome<T> outcome)
+    /// <summary>Records a finished child: an owned one at its <paramref name="index"/>; a hot one (<see cref="Hot"/>) only
+    /// counted, its outcome read from its task once every child has finished (a failure is read, so observed, at once).</summary>
+    private void OnChildDone(int index, Task<T> child)
     {
+        Outcome<T>? outcome = index != Hot || !child.IsCompletedSuccessfully ? OutcomeOfCompleted(child) : null;
         Action? complete = null;
         lock (_gate)
         {
-            _outcomes[index] = outcome;
+            if (index != Hot)
+            {
+                _outcomes[index] = outcome!;
+            }
+
             _finished++;
             if (_done)
             {
@@ -187,7 +222,7 @@ internal sealed class GatherOperation<T>
             }
             else if (_cancelRequested)
             {
-                if (!_returnExceptions && outcome.IsFaulted)
+                if (!_returnExceptions && outcome is { IsFaulted: true })
                 {
                     // A real failure while cancelling (cleanup that throws) is not lost: asyncio's gather raises it too.
                     _failureWhileCancelling ??= outcome.Exception;
@@ -200,20 +235,20 @@ internal sealed class GatherOperation<T>
                     complete = failure is null ? CompleteCanceled : () => _source.TrySetException(failure);
                 }
             }
-            else if (!_returnExceptions && !outcome.IsSuccess)
+            else if (!_returnExceptions && outcome is { IsSuccess: false })
             {
                 _done = true;
                 _stopped = true;
                 // A child that was cancelled (by someone else) fails the gather *with* its OperationCanceledException, as
                 // asyncio's gather then sets CancelledError as its exception: the gather itself is not cancelled, so a caller
                 // can tell it apart from a cancellation of its own (IsFaulted, against IsCanceled).
-                complete = () => _source.TrySetException(outcome.Exception!);
+                Exception failure = outcome.Exception!;
+                complete = () => _source.TrySetException(failure);
             }
             else if (_finished == Count)
             {
                 _done = true;
-                Outcome<T>[] outcomes = _outcomes;
-                complete = () => _source.TrySetResult(outcomes);
+                complete = () => _source.TrySetResult(Outcomes());
             }
         }
 
@@ -224,10 +259,28 @@ internal sealed class GatherOperation<T>
                 _registration.Unregister();
             }
 
-            complete();
+            if (_scope is not null || _loop is null || !_loop.TryPost(static s => ((Action)s!)(), complete))
+            {
+                // Owned children are recorded in their done-callback already, and off a loop there is no turn to wait for.
+                complete();
+            }
         }
 
         Pump();
+    }
+
+    /// <summary>Every child's outcome in input order, once all have finished: a hot child's is read from its task now.</summary>
+    private Outcome<T>[] Outcomes()
+    {
+        if (_tasks is not null)
+        {
+            for (int i = 0; i < _outcomes.Length; i++)
+            {
+                _outcomes[i] = OutcomeOfCompleted(_tasks[i]);
+            }
+        }
+
+        return _outcomes;
     }
 
     private void OnCancellationRequested()
