@@ -11,7 +11,7 @@ internal static class CancelAsyncOnLoop
         log.Part("cancel-async: CancelAsync on a loop (the analyzers' advice for async code)");
         Cancel(log, "bad: await cts.CancelAsync()", useCancelAsync: true);
         Cancel(log, "good: cts.Cancel()", useCancelAsync: false);
-        log.Write("caught by: nothing; CA1849 and VSTHRD103 ask for CancelAsync in an async method: on a loop, silence them at that call");
+        log.Write("caught by: AN0007 (CancelAsync inside an AsyncIO.Run lambda); there the package's suppressor silences CA1849 and VSTHRD103 on Cancel()");
     }
 
     private static void Cancel(PartLog log, string label, bool useCancelAsync) => AsyncIO.Run(
@@ -31,7 +31,9 @@ internal static class CancelAsyncOnLoop
 
             if (useCancelAsync)
             {
+#pragma warning disable AN0007 // the trap's point: the wrong call, on purpose, to measure where the callbacks run
                 await cancellation.CancelAsync();
+#pragma warning restore AN0007
 
                 // When this line runs is the measurement: at 1 s, or at 10 s if the clock jumped to the children's timers
                 // while the callbacks waited for a pool thread. How the gather ends depends on that race too: not printed.
@@ -40,9 +42,9 @@ internal static class CancelAsyncOnLoop
                 return;
             }
 
-#pragma warning disable CA1849, VSTHRD103 // on the loop, Cancel() is right: the callbacks run here, on the loop's thread
+            // Right on the loop: the callbacks run here, on the loop's thread. CA1849 and VSTHRD103 would ask for CancelAsync;
+            // inside an AsyncIO.Run lambda the package's suppressor silences them (ANS0001, ANS0002).
             cancellation.Cancel();
-#pragma warning restore CA1849, VSTHRD103
             try
             {
                 await gather;

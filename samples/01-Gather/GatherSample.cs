@@ -124,6 +124,8 @@ public static class GatherSample
         await AsyncIO.SleepAsync(TimeSpan.FromSeconds(1));
         // Cancel(), not CancelAsync(): on the loop the children's callbacks then run here, on the loop's thread, in order.
         // CA1849 and VSTHRD103 prefer CancelAsync in async code, which would run them on the thread pool (trap cancel-async).
+        // In a method of its own the analyzers cannot tell it runs on a loop, so the suppressor that covers Cancel() inside an
+        // AsyncIO.Run lambda (ANS0001, ANS0002) does not apply here.
 #pragma warning disable CA1849, VSTHRD103 // on the loop, Cancel() is right (see above)
         cancellation.Cancel();
 #pragma warning restore CA1849, VSTHRD103

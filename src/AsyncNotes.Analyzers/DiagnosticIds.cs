@@ -20,4 +20,7 @@ internal static class DiagnosticIds
 
     /// <summary><c>new HttpClient()</c> per call, where <c>IHttpClientFactory</c> (or one shared client) was meant.</summary>
     public const string HttpClientPerCall = "AN0006";
+
+    /// <summary><c>CancellationTokenSource.CancelAsync</c> on an event loop, where <c>Cancel()</c> was meant.</summary>
+    public const string CancelAsyncOnLoop = "AN0007";
 }

@@ -52,6 +52,18 @@ internal static class Verify<TAnalyzer, TCodeFix>
         return test.RunAsync(TestContext.Current.CancellationToken);
     }
 
+    /// <summary>Asserts that <paramref name="source"/>, analysed by <paramref name="reporters"/> and by
+    /// <typeparamref name="TAnalyzer"/> (a suppressor) under <paramref name="editorConfig"/>, produces exactly
+    /// <paramref name="expected"/>, each suppressed or not as it says.</summary>
+    public static Task SuppressorAsync(string source, string editorConfig, ImmutableArray<DiagnosticAnalyzer> reporters, params DiagnosticResult[] expected)
+    {
+        var test = new WithReporters(reporters) { TestCode = source };
+        Configure(test);
+        test.TestState.AnalyzerConfigFiles.Add(("/.editorconfig", editorConfig));
+        test.ExpectedDiagnostics.AddRange(expected);
+        return test.RunAsync(TestContext.Current.CancellationToken);
+    }
+
     private static void Configure<TVerifier>(AnalyzerTest<TVerifier> test)
         where TVerifier : IVerifier, new()
     {
@@ -66,5 +78,11 @@ internal static class Verify<TAnalyzer, TCodeFix>
         {
             fix.FixedState.AdditionalReferences.AddRange(s_framework);
         }
+    }
+
+    // The analyzer under test runs beside others: a suppressor needs the diagnostics it suppresses reported.
+    private sealed class WithReporters(ImmutableArray<DiagnosticAnalyzer> reporters) : CSharpAnalyzerTest<TAnalyzer, DefaultVerifier>
+    {
+        protected override IEnumerable<DiagnosticAnalyzer> GetDiagnosticAnalyzers() => [.. base.GetDiagnosticAnalyzers(), .. reporters];
     }
 }
