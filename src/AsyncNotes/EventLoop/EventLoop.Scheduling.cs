@@ -269,12 +269,15 @@ public sealed partial class EventLoop
             return;
         }
 
+        bool patienceSpent = false;
         if (HasWorkInFlight())
         {
             if (WaitForWorkInFlight())
             {
                 return;
             }
+
+            patienceSpent = true;
         }
 
         TimeSpan grace = Options.AutoJumpThreshold;
@@ -294,7 +297,7 @@ public sealed partial class EventLoop
             return;
         }
 
-        if (ArrivesWithinDeadlockGrace())
+        if (ArrivesWithinDeadlockGrace(patienceSpent))
         {
             return;
         }
@@ -305,11 +308,14 @@ public sealed partial class EventLoop
     /// <summary>Under _gate, before a deadlock is declared (which ends the run): waits a short real-time grace for anything to
     /// arrive. A thread-pool item of the loop's between the pool's queue and its first step under the loop's context shows
     /// nowhere; a false deadlock report would be worse than the grace, which only a true deadlock pays.</summary>
-    private bool ArrivesWithinDeadlockGrace()
+    /// <param name="patienceSpent">Work in flight was waited for until <see cref="EventLoopOptions.OffLoopPatience"/> ran out:
+    /// if it is still in flight, report it now. Otherwise work that shows up in flight (a thread that took the loop's work
+    /// item after the loop last looked, and has just entered the loop's context) has arrived: look again.</param>
+    private bool ArrivesWithinDeadlockGrace(bool patienceSpent)
     {
         if (_trackedInFlight > 0 || OffLoopRunning > 0)
         {
-            return false; // work in flight already had its patience (OffLoopPatience): report it
+            return !patienceSpent;
         }
 
         long start = TimeProvider.System.GetTimestamp();

@@ -16,7 +16,9 @@ public sealed class DebugModeTests
         Action run = () => AsyncIO.Run(
             async () =>
             {
-                await Task.Run(() => { }, TestContext.Current.CancellationToken).ConfigureAwait(false);
+                // ConfigureAwait(false) that leaves even when the work has already finished: the plain form then continues
+                // inline, on the loop, and there would be nothing to report.
+                await Task.Run(() => { }, TestContext.Current.CancellationToken).ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
                 await AsyncIO.SleepAsync(Seconds(3600));
             },
             VirtualDebug);
@@ -32,7 +34,7 @@ public sealed class DebugModeTests
         // thread pool (a zero sleep here, so that the test does not wait on the system clock).
         bool sawNoLoop = RunVirtual(async () =>
         {
-            await Task.Run(() => { }, TestContext.Current.CancellationToken).ConfigureAwait(false);
+            await Task.Run(() => { }, TestContext.Current.CancellationToken).ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
             await AsyncIO.SleepAsync(TimeSpan.Zero);
             return EventLoop.Current is null;
         });
