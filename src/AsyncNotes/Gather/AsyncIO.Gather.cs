@@ -34,7 +34,7 @@ public static partial class AsyncIO
     /// <exception cref="OperationCanceledException">A task was cancelled (the gather then fails with that exception and is not itself <see cref="Task.IsCanceled"/>, as asyncio's gather sets <c>CancelledError</c> as its exception), or <paramref name="cancellationToken"/> was (the gather is cancelled).</exception>
     /// <seealso href="https://docs.python.org/3/library/asyncio-task.html#asyncio.gather">asyncio.gather</seealso>
     public static Task<T[]> GatherAsync<T>(IEnumerable<Task<T>> tasks, CancellationToken cancellationToken = default) =>
-        ValuesAsync(GatherOperation<T>.GatherAsync(CheckTasks(tasks), returnExceptions: false, cancellationToken));
+        GatherOperation<T>.GatherValuesAsync(CheckTasks(tasks), cancellationToken);
 
     /// <summary>Waits for every task and returns their results in argument order; the first failure is thrown at once.</summary>
     /// <remarks>
@@ -131,7 +131,7 @@ public static partial class AsyncIO
     public static Task<T[]> GatherAsync<T>(IEnumerable<Func<CancellationToken, Task<T>>> work, int? maxConcurrency = null, CancellationToken cancellationToken = default)
     {
         Func<CancellationToken, Task<T>>[] children = CheckWork(work, maxConcurrency);
-        return ValuesAsync(GatherOperation<T>.GatherAsync(children, returnExceptions: false, maxConcurrency ?? int.MaxValue, cancellationToken));
+        return GatherOperation<T>.GatherValuesAsync(children, maxConcurrency ?? int.MaxValue, cancellationToken);
     }
 
     /// <summary>Starts every piece of work, at most <paramref name="maxConcurrency"/> at a time, and returns an
@@ -253,21 +253,4 @@ public static partial class AsyncIO
 
         return array;
     }
-
-    private static Task<T[]> ValuesAsync<T>(Task<Outcome<T>[]> gathering) =>
-        // Not an async method: one would turn a failure *with* OperationCanceledException (a child cancelled by someone else)
-        // into a cancellation of the gather itself. The proxy keeps the status exactly, and the very exception instances.
-        gathering.ContinueWith(
-            static t => t.Status switch
-            {
-#pragma warning disable VSTHRD002, CA1849 // The task is complete: nothing blocks.
-                TaskStatus.RanToCompletion => Task.FromResult(Array.ConvertAll(t.Result, outcome => outcome.Value)),
-#pragma warning restore VSTHRD002, CA1849
-                TaskStatus.Canceled => Task.FromCanceled<T[]>(TaskOutcomes.CanceledToken(t)),
-                _ => Task.FromException<T[]>(TaskOutcomes.Unwrap(t.Exception!)),
-            },
-            CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default).Unwrap();
-
 }

@@ -4,11 +4,14 @@ namespace AsyncNotes;
 
 /// <summary>The state machine behind every <c>AsyncIO.GatherAsync</c> overload.</summary>
 /// <remarks>
-/// <para>Each child is watched by a <see cref="TaskObserver"/>: one object per child. An owned child's outcome is recorded in
-/// its done-callback (on a loop, scheduled when it finishes); a hot child's where it finishes, with only the deciding step
+/// <para>Each child is watched through <see cref="TaskObserver"/>: an owned child by its scope's observer, a hot child by one
+/// continuation that shares this operation as its state. An owned child's outcome is recorded in its done-callback (on a
+/// loop, scheduled when it finishes); a hot child is counted where it finishes, with only the deciding step
 /// scheduled on a loop, which ends the gather on the same turn as asyncio's done-callbacks would. Decisions are taken under
-/// <see cref="_gate"/>; user code (the work delegates) and completions of <see cref="_source"/> run outside it.</para>
-/// <para>Every child is awaited by its observer, so a child that fails after the gather has already ended is still observed
+/// <see cref="_gate"/>; user code (the work delegates) and completions of the future run outside it.</para>
+/// <para>The overloads that return values complete a future of values directly (hot children's results are read from their
+/// tasks once all have succeeded): no outcome object per child, and no proxy between the gather and its caller.</para>
+/// <para>Every child is watched to the end, and its outcome read, so a child that fails after the gather has already ended is still observed
 /// and never reaches <see cref="TaskScheduler.UnobservedTaskException"/>.</para>
 /// </remarks>
 /// <typeparam name="T">The children's result type.</typeparam>
@@ -21,8 +24,9 @@ internal sealed class GatherOperation<T>
     private readonly bool _returnExceptions;
     private readonly int _limit;
     private readonly CancellationToken _cancellationToken;
-    private readonly Outcome<T>[] _outcomes;
-    private readonly LoopFuture<Outcome<T>[]> _source;
+    private readonly Outcome<T>[]? _outcomes; // owned children's, recorded as they finish
+    private readonly LoopFuture<Outcome<T>[]>? _outcomeSource; // the overloads that return outcomes
+    private readonly LoopFuture<T[]>? _valueSource; // the overloads that return values
 
     // Delegate forms only: the children live in a ChildScope (a token each, cancelled in input order, AllDone once every
     // started child has finished). The loop knows the scope as "GatherAsync": a deadlock report names it, and the end of
@@ -42,7 +46,7 @@ internal sealed class GatherOperation<T>
     private Exception? _failureWhileCancelling;
     private bool _done;
 
-    private GatherOperation(Task<T>[]? tasks, Func<CancellationToken, Task<T>>[]? work, bool returnExceptions, int limit, CancellationToken cancellationToken)
+    private GatherOperation(Task<T>[]? tasks, Func<CancellationToken, Task<T>>[]? work, bool returnExceptions, bool values, int limit, CancellationToken cancellationToken)
     {
         _loop = EventLoop.CurrentFor("AsyncIO.GatherAsync");
         _tasks = tasks;
@@ -50,10 +54,18 @@ internal sealed class GatherOperation<T>
         _returnExceptions = returnExceptions;
         _limit = limit;
         _cancellationToken = cancellationToken;
-        _outcomes = new Outcome<T>[Count];
-        _source = new LoopFuture<Outcome<T>[]>(_loop);
+        if (values)
+        {
+            _valueSource = new LoopFuture<T[]>(_loop);
+        }
+        else
+        {
+            _outcomeSource = new LoopFuture<Outcome<T>[]>(_loop);
+        }
+
         if (work is not null)
         {
+            _outcomes = new Outcome<T>[work.Length];
             _scope = new ChildScope(_loop, "GatherAsync", () => _loop.CancelReportingCallbackErrors(OnChildrenCancelled));
         }
     }
@@ -63,26 +75,46 @@ internal sealed class GatherOperation<T>
     /// <summary>Children started and not yet finished. Read under <see cref="_gate"/>.</summary>
     private int Running => _next - _finished;
 
-    /// <summary>Gathers hot tasks; <paramref name="cancellationToken"/> only stops the waiting.</summary>
-    public static Task<Outcome<T>[]> GatherAsync(Task<T>[] tasks, bool returnExceptions, CancellationToken cancellationToken) =>
-        new GatherOperation<T>(tasks, null, returnExceptions, tasks.Length, cancellationToken).BeginAsync();
+    /// <summary>Gathers hot tasks' outcomes; <paramref name="cancellationToken"/> only stops the waiting.</summary>
+    public static Task<Outcome<T>[]> GatherAsync(Task<T>[] tasks, bool returnExceptions, CancellationToken cancellationToken)
+    {
+        var gather = new GatherOperation<T>(tasks, null, returnExceptions, values: false, tasks.Length, cancellationToken);
+        return gather.BeginAsync(gather._outcomeSource!);
+    }
 
-    /// <summary>Starts and gathers owned children, at most <paramref name="limit"/> at a time.</summary>
-    public static Task<Outcome<T>[]> GatherAsync(Func<CancellationToken, Task<T>>[] work, bool returnExceptions, int limit, CancellationToken cancellationToken) =>
-        new GatherOperation<T>(null, work, returnExceptions, limit, cancellationToken).BeginAsync();
+    /// <summary>Gathers hot tasks' values (the first failure decides); <paramref name="cancellationToken"/> only stops the waiting.</summary>
+    public static Task<T[]> GatherValuesAsync(Task<T>[] tasks, CancellationToken cancellationToken)
+    {
+        var gather = new GatherOperation<T>(tasks, null, returnExceptions: false, values: true, tasks.Length, cancellationToken);
+        return gather.BeginAsync(gather._valueSource!);
+    }
 
-    private Task<Outcome<T>[]> BeginAsync()
+    /// <summary>Starts and gathers owned children's outcomes, at most <paramref name="limit"/> at a time.</summary>
+    public static Task<Outcome<T>[]> GatherAsync(Func<CancellationToken, Task<T>>[] work, bool returnExceptions, int limit, CancellationToken cancellationToken)
+    {
+        var gather = new GatherOperation<T>(null, work, returnExceptions, values: false, limit, cancellationToken);
+        return gather.BeginAsync(gather._outcomeSource!);
+    }
+
+    /// <summary>Starts and gathers owned children's values (the first failure decides), at most <paramref name="limit"/> at a time.</summary>
+    public static Task<T[]> GatherValuesAsync(Func<CancellationToken, Task<T>>[] work, int limit, CancellationToken cancellationToken)
+    {
+        var gather = new GatherOperation<T>(null, work, returnExceptions: false, values: true, limit, cancellationToken);
+        return gather.BeginAsync(gather._valueSource!);
+    }
+
+    private Task<TResult[]> BeginAsync<TResult>(LoopFuture<TResult[]> source)
     {
         if (_cancellationToken.IsCancellationRequested)
         {
             _scope?.Close();
-            return Task.FromCanceled<Outcome<T>[]>(_cancellationToken);
+            return Task.FromCanceled<TResult[]>(_cancellationToken);
         }
 
         if (Count == 0)
         {
             _scope?.Close();
-            return Task.FromResult(Array.Empty<Outcome<T>>());
+            return Task.FromResult(Array.Empty<TResult>());
         }
 
         if (_scope is not null)
@@ -98,14 +130,14 @@ internal sealed class GatherOperation<T>
             _registration = _cancellationToken.UnsafeRegister(
                 static state => ((GatherOperation<T>)state!).OnCancellationRequested(),
                 this);
-            if (_source.IsDone)
+            if (source.IsDone)
             {
                 _registration.Unregister();
             }
         }
 
         Pump();
-        return _source.Task;
+        return source.Task;
     }
 
     /// <summary>Starts children in input order while slots are free. Not re-entrant: a child that completes synchronously
@@ -212,7 +244,7 @@ internal sealed class GatherOperation<T>
         {
             if (index != Hot)
             {
-                _outcomes[index] = outcome!;
+                _outcomes![index] = outcome!;
             }
 
             _finished++;
@@ -232,7 +264,7 @@ internal sealed class GatherOperation<T>
                 {
                     _done = true;
                     Exception? failure = _failureWhileCancelling;
-                    complete = failure is null ? CompleteCanceled : () => _source.TrySetException(failure);
+                    complete = failure is null ? CompleteCanceled : () => Fail(failure);
                 }
             }
             else if (!_returnExceptions && outcome is { IsSuccess: false })
@@ -243,12 +275,12 @@ internal sealed class GatherOperation<T>
                 // asyncio's gather then sets CancelledError as its exception: the gather itself is not cancelled, so a caller
                 // can tell it apart from a cancellation of its own (IsFaulted, against IsCanceled).
                 Exception failure = outcome.Exception!;
-                complete = () => _source.TrySetException(failure);
+                complete = () => Fail(failure);
             }
             else if (_finished == Count)
             {
                 _done = true;
-                complete = () => _source.TrySetResult(Outcomes());
+                complete = Succeed;
             }
         }
 
@@ -266,21 +298,80 @@ internal sealed class GatherOperation<T>
             }
         }
 
-        Pump();
+        if (_scope is not null)
+        {
+            // An owned child's slot is free: start the next one. Hot children are all watched from the start.
+            Pump();
+        }
+    }
+
+    /// <summary>Every child has finished without deciding the gather otherwise: its result.</summary>
+    private void Succeed()
+    {
+        if (_valueSource is { } values)
+        {
+            _ = values.TrySetResult(Values());
+        }
+        else
+        {
+            _ = _outcomeSource!.TrySetResult(Outcomes());
+        }
+    }
+
+    private void Fail(Exception failure)
+    {
+        if (_valueSource is { } values)
+        {
+            _ = values.TrySetException(failure);
+        }
+        else
+        {
+            _ = _outcomeSource!.TrySetException(failure);
+        }
+    }
+
+    private void CompleteCanceled()
+    {
+        if (_valueSource is { } values)
+        {
+            _ = values.TrySetCanceled(_cancellationToken);
+        }
+        else
+        {
+            _ = _outcomeSource!.TrySetCanceled(_cancellationToken);
+        }
     }
 
     /// <summary>Every child's outcome in input order, once all have finished: a hot child's is read from its task now.</summary>
     private Outcome<T>[] Outcomes()
     {
-        if (_tasks is not null)
+        if (_tasks is null)
         {
-            for (int i = 0; i < _outcomes.Length; i++)
-            {
-                _outcomes[i] = OutcomeOfCompleted(_tasks[i]);
-            }
+            return _outcomes!;
         }
 
-        return _outcomes;
+        var outcomes = new Outcome<T>[_tasks.Length];
+        for (int i = 0; i < outcomes.Length; i++)
+        {
+            outcomes[i] = OutcomeOfCompleted(_tasks[i]);
+        }
+
+        return outcomes;
+    }
+
+    /// <summary>Every child's value in input order, once all have succeeded (a failure or a cancellation would have decided
+    /// the gather first): a hot child's is read from its task, which observes it.</summary>
+    private T[] Values()
+    {
+        var values = new T[Count];
+        for (int i = 0; i < values.Length; i++)
+        {
+#pragma warning disable VSTHRD002 // Every child has completed successfully: nothing blocks.
+            values[i] = _tasks is not null ? _tasks[i].Result : _outcomes![i].Value;
+#pragma warning restore VSTHRD002
+        }
+
+        return values;
     }
 
     private void OnCancellationRequested()
@@ -348,7 +439,6 @@ internal sealed class GatherOperation<T>
         }
     }
 
-    private void CompleteCanceled() => _source.TrySetCanceled(_cancellationToken);
 
     /// <summary>Once no more children will start, closes the scope: its <c>AllDone</c> completes when the running ones finish.</summary>
     private void CheckAllChildrenDone()
