@@ -14,12 +14,21 @@ public sealed partial class EventLoop
 
     private int _offLoopRunning;
 
+    // Every entry of a thread into the loop's context, and (under _gate) the count the loop saw when it last looked: work that
+    // entered and left between two looks (a Task.Run that posted nothing yet, a hot child finishing on the pool) still arms
+    // the quiet period, whether or not it happened inside a turn.
+    private int _offLoopEntries;
+    private int _offLoopEntriesSeen;
+
     // Once the loop's code has run off the loop in this run, every jump of the clock waits for the quiet period.
     private volatile bool _offLoopSeenInRun;
 
-    // Under _gate: the clock may not jump before a quiet period has passed. Set when work in flight is seen, and at every turn
-    // once _offLoopSeenInRun (any callback may have queued work that a worker took at once); cleared when the period passes.
-    private bool _quietPeriodDue;
+    // Under _gate: the clock may not jump before a quiet period has passed. Set when work in flight is seen, when a thread
+    // entered the loop's context since the last look, and at every turn once _offLoopSeenInRun (any callback may have queued
+    // work that a worker took at once); cleared when the period passes. Set to begin with: the run's first idle moment is
+    // where its first hop to the thread pool is least visible (a worker that has taken the item and not yet entered the
+    // loop's context shows nowhere), and one quiet period per run is cheap.
+    private bool _quietPeriodDue = true;
     private long _quietSince;
 
     /// <summary>The number of threads other than the loop's running code that started on the loop (for tests).</summary>
@@ -71,6 +80,7 @@ public sealed partial class EventLoop
     private void OnEnteredOffLoop()
     {
         _offLoopSeenInRun = true;
+        Interlocked.Increment(ref _offLoopEntries);
         Interlocked.Increment(ref _offLoopRunning);
     }
 
@@ -87,7 +97,10 @@ public sealed partial class EventLoop
     /// was seen, a short quiet period (an item between the pool's queue and the loop's context shows in neither).</summary>
     private bool HasWorkInFlight()
     {
-        if (_trackedInFlight > 0 || Volatile.Read(ref _offLoopRunning) > 0 || ThreadPool.PendingWorkItemCount > 0)
+        int entries = Volatile.Read(ref _offLoopEntries);
+        bool entered = entries != _offLoopEntriesSeen;
+        _offLoopEntriesSeen = entries;
+        if (entered || _trackedInFlight > 0 || Volatile.Read(ref _offLoopRunning) > 0 || ThreadPool.PendingWorkItemCount > 0)
         {
             _offLoopSeenInRun = true;
             _quietPeriodDue = true;

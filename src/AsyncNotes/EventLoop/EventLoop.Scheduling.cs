@@ -26,6 +26,9 @@ public sealed partial class EventLoop
 
     private static readonly TimeSpan s_deadlockGrace = TimeSpan.FromMilliseconds(100);
 
+    // The longest an idle virtual loop holds its patience back for a thread pool that has yet to start its work (IsPoolLate).
+    private static readonly TimeSpan s_starvedPoolLimit = TimeSpan.FromSeconds(30);
+
     /// <summary>Whether the loop thread is idle, waiting for tracked work to post back (for tests of tracking).</summary>
     internal bool IsBlockedOnTrackedWork
     {
@@ -335,15 +338,16 @@ public sealed partial class EventLoop
     /// the patience ran out with a timer due, so the clock may move on.</summary>
     private bool WaitForWorkInFlight()
     {
-        long start = TimeProvider.System.GetTimestamp();
+        long first = TimeProvider.System.GetTimestamp();
+        long start = first;
         IsBlockedOnTrackedWork = _trackedInFlight > 0;
         try
         {
             while (HasWorkInFlight() && _ready.Count == 0 && _idleWaiters.Count == 0 && _fatal is null)
             {
-                if (Volatile.Read(ref _trackedNotStarted) > 0)
+                if (IsPoolLate() && TimeProvider.System.GetElapsedTime(first) < s_starvedPoolLimit)
                 {
-                    // Work the pool has yet to start cannot be waiting for the loop: patience starts once all of it runs.
+                    // Work the pool has yet to start cannot be waiting for the loop: patience starts once it runs.
                     start = TimeProvider.System.GetTimestamp();
                 }
 
@@ -366,6 +370,14 @@ public sealed partial class EventLoop
             IsBlockedOnTrackedWork = false;
         }
     }
+
+    /// <summary>Under _gate: whether work of the loop's may still be waiting for a thread-pool thread, so that its patience
+    /// should not run yet: a <c>ToThreadAsync</c> item not started, or, with none of the loop's work visibly running, any item
+    /// in the pool's queue (the loop's own <c>Task.Run</c> item may be one of them; on a busy pool it is late, not waiting
+    /// for the loop). Bounded by <see cref="s_starvedPoolLimit"/>, so that a pool that never drains cannot hide a deadlock.</summary>
+    private bool IsPoolLate() =>
+        Volatile.Read(ref _trackedNotStarted) > 0
+        || (_trackedInFlight == 0 && Volatile.Read(ref _offLoopRunning) == 0 && ThreadPool.PendingWorkItemCount > 0);
 
     private Task<bool> AddIdleWaiterAsync(CancellationToken cancellationToken)
     {

@@ -18,15 +18,19 @@ namespace AsyncNotes;
 ///   <item>Its clock is <see cref="Time"/>, a <see cref="TimeProvider"/>; with <see cref="EventLoopOptions.VirtualTime"/>
 ///   it is virtual and jumps to the next due timer when nothing is ready, so timing is exact and repeatable.</item>
 ///   <item>Timers on <see cref="Time"/> fire on the loop thread, and timers due at the same instant fire in the order they
-///   were created.</item>
+///   were armed (a <c>Change</c> or a periodic timer's next period arms anew, as asyncio makes a new handle).</item>
 /// </list>
 /// <para>Rules:</para>
 /// <list type="bullet">
 ///   <item>Work that leaves the loop (<c>Task.Run</c>, <c>ConfigureAwait(false)</c>, an I/O completion) comes back through
 ///   the loop's <see cref="SynchronizationContext"/> when it is awaited with the context captured (the default).</item>
 ///   <item>Work the loop started elsewhere itself, through <see cref="AsyncIO.ToThreadAsync{T}(Func{T}, CancellationToken)"/>,
-///   is tracked: virtual time does not jump while it is in flight. Work started any other way (<c>Task.Run</c>, sockets, files)
-///   is not tracked; give such code an <see cref="EventLoopOptions.AutoJumpThreshold"/>.</item>
+///   is tracked exactly: virtual time does not jump while it is in flight. Code of the loop's that runs on the thread pool
+///   any other way (<c>Task.Run</c>, a <c>ConfigureAwait(false)</c> continuation) is followed by its execution context and the
+///   pool's queue, with a short real-time quiet period (see <see cref="EventLoopOptions.OffLoopPatience"/>): a heuristic that
+///   holds the clock in practice but cannot see a worker that has taken the item and not yet started it. Prefer
+///   <c>ToThreadAsync</c>. Work the loop cannot see at all (sockets, files, a system timer) needs an
+///   <see cref="EventLoopOptions.AutoJumpThreshold"/>.</item>
 ///   <item>When the run ends, callbacks still queued are discarded, and so is anything posted later (asyncio's
 ///   <c>loop.close()</c>): no code of a finished run executes after <see cref="AsyncIO.Run(Func{Task}, EventLoopOptions?)"/>
 ///   returns. Tasks the loop knows of were cancelled and awaited before that; an untracked hot task still waiting stays pending.</item>

@@ -56,9 +56,10 @@ public sealed record EventLoopOptions
     /// ahead of a completion that is on its way. Work that is still running after this long while a timer is due is taken
     /// to be waiting for the loop itself (a thread blocked until a loop task releases it after a sleep), and the clock moves
     /// on rather than hang; with no timer due, the run ends with an <see cref="EventLoopDeadlockException"/> that names the
-    /// work in flight. The patience runs only once the thread pool has started every <c>ToThreadAsync</c> item: on a starved
-    /// pool, work still queued is late, not waiting for the loop. Raise it for CPU-bound work that takes longer on a
-    /// virtual loop. Must be positive.
+    /// work in flight. The patience runs only once the thread pool has started every <c>ToThreadAsync</c> item, and, while
+    /// none of the loop's work is seen running, once the pool's queue is empty (for up to 30 seconds): on a starved pool, work
+    /// still queued is late, not waiting for the loop. Raise it for CPU-bound work that takes longer on a virtual loop.
+    /// Must be positive.
     /// </value>
     public TimeSpan OffLoopPatience
     {

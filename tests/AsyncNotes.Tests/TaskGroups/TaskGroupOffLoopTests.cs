@@ -169,13 +169,17 @@ public sealed class TaskGroupOffLoopTests
         await cancelFirst.CancelAsync();
         int firstRan = 0;
         var children = new List<Task>();
+
+        // Off a loop the children run on the thread pool while the body still creates more: the failure waits until the body
+        // is done, or a loaded machine could let it fail the group first, and the body's next CreateTask would then throw.
+        var allCreated = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Func<Task> act = () => TaskGroup.RunAsync(
             tg =>
             {
                 children.Add(tg.CreateTask(_ => Task.FromResult(Interlocked.Increment(ref firstRan)), cancellationToken: cancelFirst.Token));
                 children.Add(tg.CreateTask(async ct =>
                 {
-                    await Task.Yield();
+                    await allCreated.Task.WaitAsync(ct);
                     throw failure;
                 }));
                 for (int i = 0; i < 20; i++)
@@ -187,6 +191,7 @@ public sealed class TaskGroupOffLoopTests
                     }));
                 }
 
+                allCreated.SetResult();
                 return Task.CompletedTask;
             },
             TestToken);
