@@ -13,7 +13,7 @@ public sealed partial class EventLoop
     // The callbacks of the turn being run: taken from _ready in one swap at the start of the turn, then run by the loop
     // thread alone, without the lock. What they post goes to _ready, for the next turn.
     private SegmentedQueue<ReadyItem> _turn = new();
-    private readonly WaiterQueue<bool> _idleWaiters = new();
+    private readonly WaiterQueue<bool> _idleWaiters = new("EventLoop.WaitUntilIdleAsync");
     private int _trackedInFlight;
 
     // Of the tracked work, the items the thread pool has not started yet: one of those cannot be waiting for the loop, so

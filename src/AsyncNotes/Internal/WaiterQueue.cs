@@ -22,8 +22,16 @@ internal sealed class WaiterQueue<T>
     private readonly object _gate = new();
     private readonly NodeList<QueuedWaiter<T>> _waiters = new();
 
+    private readonly string _call;
+
     /// <summary>Creates a queue; <paramref name="owner"/>, when given, runs each waiter's resume step.</summary>
-    public WaiterQueue(IWaiterOwner<T>? owner = null) => Owner = owner;
+    /// <param name="call">The API that waits on this queue, for debug mode's message (<see cref="EventLoop.CurrentFor"/>).</param>
+    /// <param name="owner">The primitive whose resume step every decided waiter runs, if any.</param>
+    public WaiterQueue(string call, IWaiterOwner<T>? owner = null)
+    {
+        _call = call;
+        Owner = owner;
+    }
 
     /// <summary>The primitive whose resume step every decided waiter runs, if any.</summary>
     public IWaiterOwner<T>? Owner { get; }
@@ -37,7 +45,7 @@ internal sealed class WaiterQueue<T>
     /// <returns>The waiter's task: the value it is woken with, or cancelled.</returns>
     public Task<T> EnqueueAsync(CancellationToken cancellationToken = default)
     {
-        var waiter = new QueuedWaiter<T>(this, EventLoop.CurrentFor("A wait on an AsyncNotes lock, semaphore, event, condition, barrier or queue"), cancellationToken);
+        var waiter = new QueuedWaiter<T>(this, EventLoop.CurrentFor(_call), cancellationToken);
         if (cancellationToken.IsCancellationRequested)
         {
             waiter.TrySetCanceled(cancellationToken);

@@ -42,8 +42,8 @@ namespace AsyncNotes;
 public class AsyncQueue<T>
 {
     private readonly object _gate = new();
-    private readonly WaiterQueue<bool> _getters = new();
-    private readonly WaiterQueue<bool> _putters = new();
+    private readonly WaiterQueue<bool> _getters = new("AsyncQueue.GetAsync");
+    private readonly WaiterQueue<bool> _putters = new("AsyncQueue.PutAsync");
     private readonly AsyncEvent _finished = new();
     private int _unfinished;
     private bool _isShutdown;

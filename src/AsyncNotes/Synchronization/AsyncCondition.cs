@@ -24,7 +24,7 @@ namespace AsyncNotes;
 /// </remarks>
 public sealed class AsyncCondition
 {
-    private readonly WaiterQueue<bool> _waiters = new();
+    private readonly WaiterQueue<bool> _waiters = new("AsyncCondition.WaitAsync");
 
     /// <summary>Creates a condition with a lock of its own, or over <paramref name="asyncLock"/>.</summary>
     /// <param name="asyncLock">The lock to share; a new one when <see langword="null"/>.</param>

@@ -24,7 +24,7 @@ public sealed class AsyncEvent
 {
     private static readonly Task<bool> s_true = Task.FromResult(true);
     private readonly object _gate = new();
-    private readonly WaiterQueue<bool> _waiters = new();
+    private readonly WaiterQueue<bool> _waiters = new("AsyncEvent.WaitAsync");
     private bool _value;
 
     /// <summary>Whether the event is set (asyncio's <c>is_set()</c>).</summary>

@@ -35,7 +35,7 @@ public sealed class AsyncLock
     public AsyncLock()
     {
         _acquired = Task.FromResult(new AsyncReleaser(this));
-        _waiters = new WaiterQueue<AsyncReleaser>(new ResumeStep(this));
+        _waiters = new WaiterQueue<AsyncReleaser>("AsyncLock.AcquireAsync", new ResumeStep(this));
     }
 
     /// <summary>Whether the lock is held (asyncio's <c>locked()</c>): false between a release and the woken waiter's turn.</summary>

@@ -50,7 +50,7 @@ public sealed class AsyncSemaphore
         _value = value;
         _bound = bounded ? value : int.MaxValue;
         _acquired = Task.FromResult(new AsyncReleaser(this));
-        _waiters = new WaiterQueue<AsyncReleaser>(new ResumeStep(this));
+        _waiters = new WaiterQueue<AsyncReleaser>("AsyncSemaphore.AcquireAsync", new ResumeStep(this));
     }
 
     /// <summary>The permits free right now (asyncio's <c>_value</c>): a permit handed to a waiter no longer counts.</summary>

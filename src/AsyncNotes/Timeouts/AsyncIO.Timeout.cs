@@ -49,7 +49,7 @@ public static partial class AsyncIO
     {
         ArgumentNullException.ThrowIfNull(work);
         TimeProvider time = LoopAware.ResolveTime(timeProvider, "AsyncIO.TimeoutAsync");
-        return RunInScopeAsync(time, TimeoutScope.Deadline(time, delay), work, TimeoutMessage, cancellationToken);
+        return RunInScopeAsync(time, TimeoutScope.Deadline(time, delay), work, TimeoutMessage, "AsyncIO.TimeoutAsync", cancellationToken);
     }
 
     /// <inheritdoc cref="TimeoutAsync{T}(TimeSpan?, Func{TimeoutScope, Task{T}}, TimeProvider?, CancellationToken)" path="/summary|/remarks|/exception|/seealso"/>
@@ -92,7 +92,7 @@ public static partial class AsyncIO
     public static Task<T> TimeoutAtAsync<T>(DateTimeOffset? deadline, Func<TimeoutScope, Task<T>> work, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(work);
-        return RunInScopeAsync(LoopAware.ResolveTime(timeProvider, "AsyncIO.TimeoutAsync"), deadline, work, TimeoutMessage, cancellationToken);
+        return RunInScopeAsync(LoopAware.ResolveTime(timeProvider, "AsyncIO.TimeoutAtAsync"), deadline, work, TimeoutMessage, "AsyncIO.TimeoutAtAsync", cancellationToken);
     }
 
     /// <inheritdoc cref="TimeoutAtAsync{T}(DateTimeOffset?, Func{TimeoutScope, Task{T}}, TimeProvider?, CancellationToken)" path="/summary|/remarks|/exception|/seealso"/>
@@ -119,9 +119,9 @@ public static partial class AsyncIO
         };
 
     private static async Task<T> RunInScopeAsync<T>(
-        TimeProvider time, DateTimeOffset? deadline, Func<TimeoutScope, Task<T>> work, string message, CancellationToken cancellationToken)
+        TimeProvider time, DateTimeOffset? deadline, Func<TimeoutScope, Task<T>> work, string message, string call, CancellationToken cancellationToken)
     {
-        var scope = new TimeoutScope(time, cancellationToken);
+        var scope = new TimeoutScope(time, call, cancellationToken);
         try
         {
             scope.Start(deadline);

@@ -52,7 +52,7 @@ public static partial class AsyncIO
         }
 
         TimeProvider time = LoopAware.ResolveTime(timeProvider, "AsyncIO.WaitForAsync");
-        return RunInScopeAsync(time, TimeoutScope.Deadline(time, timeout), scope => work(scope.Token), WaitForMessage, cancellationToken);
+        return RunInScopeAsync(time, TimeoutScope.Deadline(time, timeout), scope => work(scope.Token), WaitForMessage, "AsyncIO.WaitForAsync", cancellationToken);
     }
 
     /// <inheritdoc cref="WaitForAsync{T}(Func{CancellationToken, Task{T}}, TimeSpan?, TimeProvider?, CancellationToken)" path="/summary|/remarks|/exception|/seealso"/>

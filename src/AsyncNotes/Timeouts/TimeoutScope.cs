@@ -36,10 +36,10 @@ public sealed class TimeoutScope
     private State _state;
     private bool _cancelling;
 
-    internal TimeoutScope(TimeProvider time, CancellationToken cancellationToken)
+    internal TimeoutScope(TimeProvider time, string call, CancellationToken cancellationToken)
     {
         _time = time;
-        _loop = EventLoop.CurrentFor("AsyncIO.TimeoutAsync") is { } loop && ReferenceEquals(loop.Time, time) ? loop : null;
+        _loop = EventLoop.CurrentFor(call) is { } loop && ReferenceEquals(loop.Time, time) ? loop : null;
         _cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         Token = _cancellation.Token;
     }

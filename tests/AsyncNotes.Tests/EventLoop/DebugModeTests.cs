@@ -28,6 +28,42 @@ public sealed class DebugModeTests
     }
 
     [Fact]
+    public void TheReport_NamesTheCallThatWasMade()
+    {
+        // Each call names itself, also where it shares its machinery with others (a timeout scope, a waiter queue), and also
+        // with a clock of its own: the loop's code off the loop is the mistake, whatever the clock.
+        string[] messages = AsyncIO.Run(
+            async () =>
+            {
+                await Task.Run(() => { }, TestContext.Current.CancellationToken).ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
+                var messages = new List<string>();
+                foreach (Func<Task> call in new Func<Task>[]
+                {
+                    () => AsyncIO.WaitForAsync(_ => Task.FromResult(1), Seconds(5), TimeProvider.System),
+                    () => AsyncIO.TimeoutAtAsync(null, _ => Task.CompletedTask, TimeProvider.System),
+                    () => new AsyncEvent().WaitAsync(),
+                    () => new AsyncQueue<int>().GetAsync(),
+                })
+                {
+                    try
+                    {
+                        await call();
+                        messages.Add("no report");
+                    }
+                    catch (InvalidOperationException report)
+                    {
+                        messages.Add(report.Message[..report.Message.IndexOf(" was called", StringComparison.Ordinal)]);
+                    }
+                }
+
+                return messages.ToArray();
+            },
+            VirtualDebug);
+
+        messages.Should().Equal("AsyncIO.WaitForAsync", "AsyncIO.TimeoutAtAsync", "AsyncEvent.WaitAsync", "AsyncQueue.GetAsync");
+    }
+
+    [Fact]
     public void WithoutDebugMode_TheSameCode_RunsAsOffAnyLoop()
     {
         // The silent behaviour the check exists for: after ConfigureAwait(false) no loop is current, and the sleep runs on the
