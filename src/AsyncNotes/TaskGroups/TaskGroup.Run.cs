@@ -114,6 +114,9 @@ public sealed partial class TaskGroup
             OnBodyExited(bodyTask);
             _scope.Close();
             await _scope.AllDone.ConfigureAwait(LoopAware.OnLoop);
+
+            // Off a loop the last child can end while the abort's pass still runs elsewhere: its callbacks' errors count.
+            await CancelPassDoneAsync().ConfigureAwait(LoopAware.OnLoop);
             T nothing = Finish<T>(bodyTask, valueRequired);
             return valueRequired && bodyTask.IsCompletedSuccessfully
                 ? await ((Task<T>)bodyTask).ConfigureAwait(false) // complete: returns at once

@@ -75,6 +75,10 @@ public sealed partial class TaskGroup
     private string? _abortReason;
     private int _offLoopChildren;
 
+    // Completed once the abort's pass (cancel the children, then the body, collecting their callbacks' errors) has run: off
+    // a loop the last child can end on another thread while the pass is still running, and its errors must be in.
+    private TaskCompletionSource? _cancelPass;
+
     private TaskGroup(TaskGroupOptions options, CancellationToken callerToken)
     {
         _loop = EventLoop.CurrentFor("TaskGroup.RunAsync");
@@ -316,9 +320,19 @@ public sealed partial class TaskGroup
 
             _aborting = true;
             _abortReason = reason;
+            _cancelPass = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
 
         OnLoop(static g => g.CancelChildrenThenBody());
+    }
+
+    /// <summary>The abort's pass, once it has run (complete at once when the group was never aborted).</summary>
+    private Task CancelPassDoneAsync()
+    {
+        lock (_gate)
+        {
+            return _cancelPass?.Task ?? Task.CompletedTask;
+        }
     }
 
     private void CancelChildrenThenBody()
@@ -326,23 +340,36 @@ public sealed partial class TaskGroup
         List<Exception>? callbackErrors = null;
         try
         {
-            _scope.CancelAll();
-        }
-        catch (AggregateException errors)
-        {
-            (callbackErrors ??= []).AddRange(errors.Flatten().InnerExceptions);
-        }
+            try
+            {
+                _scope.CancelAll();
+            }
+            catch (AggregateException errors)
+            {
+                (callbackErrors ??= []).AddRange(errors.Flatten().InnerExceptions);
+            }
 
-        try
-        {
-            CancelBody();
-        }
-        catch (AggregateException errors)
-        {
-            (callbackErrors ??= []).AddRange(errors.Flatten().InnerExceptions);
-        }
+            try
+            {
+                CancelBody();
+            }
+            catch (AggregateException errors)
+            {
+                (callbackErrors ??= []).AddRange(errors.Flatten().InnerExceptions);
+            }
 
-        CollectCallbackErrors(callbackErrors);
+            CollectCallbackErrors(callbackErrors);
+        }
+        finally
+        {
+            TaskCompletionSource pass;
+            lock (_gate)
+            {
+                pass = _cancelPass!;
+            }
+
+            pass.SetResult();
+        }
     }
 
     /// <summary>Errors thrown by token callbacks while the group cancels are failures of the group: collected with the rest

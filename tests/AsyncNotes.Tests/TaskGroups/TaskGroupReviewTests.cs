@@ -49,11 +49,20 @@ public sealed class TaskGroupReviewTests
                 var registered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 _ = tg.CreateTask(async ct =>
                 {
-                    await using CancellationTokenRegistration r = ct.Register(() => throw callback);
+                    // The child goes on only once its callback has started: waiting on Task.Delay's own registration instead,
+                    // it could end on another thread and dispose the registration before the cancelling thread got to the
+                    // throwing callback (which then never runs; seen once on a loaded machine).
+                    var callbackStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    await using CancellationTokenRegistration r = ct.Register(() =>
+                    {
+                        callbackStarted.SetResult();
+                        throw callback;
+                    });
                     registered.SetResult();
                     try
                     {
-                        await Task.Delay(Timeout.Infinite, ct);
+                        await callbackStarted.Task;
+                        ct.ThrowIfCancellationRequested();
                     }
                     finally
                     {
