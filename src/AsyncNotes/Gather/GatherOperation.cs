@@ -11,8 +11,8 @@ namespace AsyncNotes;
 /// <see cref="_gate"/>; user code (the work delegates) and completions of the future run outside it.</para>
 /// <para>The overloads that return values complete a future of values directly (hot children's results are read from their
 /// tasks once all have succeeded): no outcome object per child, and no proxy between the gather and its caller.</para>
-/// <para>Every child is watched to the end, and its outcome read, so a child that fails after the gather has already ended is still observed
-/// and never reaches <see cref="TaskScheduler.UnobservedTaskException"/>.</para>
+/// <para>Every child is watched to the end, and a failure's outcome read, so a child that fails after the gather has already
+/// ended is still observed and never reaches <see cref="TaskScheduler.UnobservedTaskException"/>.</para>
 /// </remarks>
 /// <typeparam name="T">The children's result type.</typeparam>
 internal sealed class GatherOperation<T>
@@ -438,7 +438,6 @@ internal sealed class GatherOperation<T>
             throw callbackErrors;
         }
     }
-
 
     /// <summary>Once no more children will start, closes the scope: its <c>AllDone</c> completes when the running ones finish.</summary>
     private void CheckAllChildrenDone()
