@@ -6,6 +6,7 @@ namespace AsyncNotes.Tests.Samples;
 
 /// <summary>Sample 09's real-clock parts print measured figures (<c>&lt;measured&gt;</c> in its README). These tests hold
 /// each figure to the range its README claims, so "the wrong code is worse" is checked, not just printed.</summary>
+[Collection(RealTimeSamples.Name)]
 public sealed partial class CommonMistakesSampleTests
 {
     [Fact]

@@ -7,6 +7,7 @@ namespace AsyncNotes.Tests.Samples;
 /// <summary>Sample 10's fan-out prints two real-clock figures (<c>&lt;measured&gt;</c> in its README). These tests hold them
 /// to what its README claims: the model never sees more calls at once than the limit, and the run waits out the one
 /// attempt timeout.</summary>
+[Collection(RealTimeSamples.Name)]
 public sealed partial class ProductionSampleTests
 {
     [Fact]

@@ -10,10 +10,9 @@ namespace AsyncNotes.Tests.Samples;
 /// <summary>The traps of samples 00 to 03 (<c>dotnet run --project samples/NN-Name -- --try NAME</c>): each prints exactly
 /// the block its README shows after "`... --try NAME` prints:", and every trap has such a block. Real-time figures read
 /// <c>&lt;measured&gt;</c> there; the tests below hold them to their ranges.</summary>
+[Collection(RealTimeSamples.Name)]
 public sealed partial class TrapTests
 {
-    private const string Measured = "<measured>";
-
     private static readonly Dictionary<string, (IReadOnlyList<string> Names, Func<TextWriter, IReadOnlyList<string>, bool> TryRun)> Samples = new()
     {
         ["00-CoreConcepts"] = (CoreConceptsSample.TrapNames, CoreConceptsSample.TryRunTraps),
@@ -49,14 +48,7 @@ public sealed partial class TrapTests
 
         string actual = RunTrap(folder, name);
 
-        if (expected.Contains(Measured, StringComparison.Ordinal))
-        {
-            actual.Should().MatchRegex("^" + Regex.Escape(expected).Replace(Regex.Escape(Measured), "[0-9]+(\\.[0-9]+)?", StringComparison.Ordinal) + "$");
-        }
-        else
-        {
-            actual.Should().Be(expected);
-        }
+        ExpectedText.ShouldMatch(actual, expected, $"samples/{folder} --try {name}");
     }
 
     [Theory]
