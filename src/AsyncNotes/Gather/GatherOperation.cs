@@ -2,6 +2,38 @@ using System.Diagnostics.CodeAnalysis;
 
 namespace AsyncNotes;
 
+/// <summary>The entry points of <see cref="GatherOperation{T, TResult}"/>, one per kind of <c>AsyncIO.GatherAsync</c>
+/// overload: hot tasks or owned children, values or outcomes.</summary>
+/// <typeparam name="T">The children's result type.</typeparam>
+internal static class GatherOperation<T>
+{
+    /// <summary>Gathers hot tasks' outcomes; <paramref name="cancellationToken"/> only stops the waiting.</summary>
+    public static Task<Outcome<T>[]> GatherAsync(Task<T>[] tasks, bool returnExceptions, CancellationToken cancellationToken) =>
+        new GatherOperation<T, Outcome<T>>(tasks, null, returnExceptions, tasks.Length, OutcomeOf, cancellationToken).BeginAsync();
+
+    /// <summary>Gathers hot tasks' values (the first failure decides); <paramref name="cancellationToken"/> only stops the waiting.</summary>
+    public static Task<T[]> GatherValuesAsync(Task<T>[] tasks, CancellationToken cancellationToken) =>
+        new GatherOperation<T, T>(tasks, null, returnExceptions: false, tasks.Length, ValueOf, cancellationToken).BeginAsync();
+
+    /// <summary>Starts and gathers owned children's outcomes, at most <paramref name="limit"/> at a time.</summary>
+    public static Task<Outcome<T>[]> GatherAsync(Func<CancellationToken, Task<T>>[] work, bool returnExceptions, int limit, CancellationToken cancellationToken) =>
+        new GatherOperation<T, Outcome<T>>(null, work, returnExceptions, limit, OutcomeOf, cancellationToken).BeginAsync();
+
+    /// <summary>Starts and gathers owned children's values (the first failure decides), at most <paramref name="limit"/> at a time.</summary>
+    public static Task<T[]> GatherValuesAsync(Func<CancellationToken, Task<T>>[] work, int limit, CancellationToken cancellationToken) =>
+        new GatherOperation<T, T>(null, work, returnExceptions: false, limit, ValueOf, cancellationToken).BeginAsync();
+
+    /// <summary>A successful child's value: read from its task (a hot child), or from its recorded outcome (an owned one).</summary>
+    private static T ValueOf(Task<T>? hot, Outcome<T>? owned) =>
+#pragma warning disable VSTHRD002 // Read once every child has completed successfully: nothing blocks.
+        hot is not null ? hot.Result : owned!.Value;
+#pragma warning restore VSTHRD002
+
+    /// <summary>A finished child's outcome: read from its task now (a hot child), or as recorded (an owned one).</summary>
+    private static Outcome<T> OutcomeOf(Task<T>? hot, Outcome<T>? owned) =>
+        hot is not null ? GatherOperation<T, Outcome<T>>.OutcomeOfCompleted(hot) : owned!;
+}
+
 /// <summary>The state machine behind every <c>AsyncIO.GatherAsync</c> overload.</summary>
 /// <remarks>
 /// <para>Each child is watched through <see cref="TaskObserver"/>: an owned child by its scope's observer, a hot child by one
@@ -9,13 +41,15 @@ namespace AsyncNotes;
 /// loop, scheduled when it finishes); a hot child is counted where it finishes, with only the deciding step
 /// scheduled on a loop, which ends the gather on the same turn as asyncio's done-callbacks would. Decisions are taken under
 /// <see cref="_gate"/>; user code (the work delegates) and completions of the future run outside it.</para>
-/// <para>The overloads that return values complete a future of values directly (hot children's results are read from their
-/// tasks once all have succeeded): no outcome object per child, and no proxy between the gather and its caller.</para>
+/// <para>The gather completes one future of its results directly (values, or outcomes with <c>returnExceptions</c>): a hot
+/// child's result is read from its task once all have finished, so there is no outcome object per child in the values
+/// form, and no proxy between the gather and its caller.</para>
 /// <para>Every child is watched to the end, and a failure's outcome read, so a child that fails after the gather has already
 /// ended is still observed and never reaches <see cref="TaskScheduler.UnobservedTaskException"/>.</para>
 /// </remarks>
 /// <typeparam name="T">The children's result type.</typeparam>
-internal sealed class GatherOperation<T>
+/// <typeparam name="TResult">What the gather returns per child: <typeparamref name="T"/>, or <see cref="Outcome{T}"/>.</typeparam>
+internal sealed class GatherOperation<T, TResult>
 {
     private readonly object _gate = new();
     private readonly EventLoop? _loop;
@@ -25,8 +59,8 @@ internal sealed class GatherOperation<T>
     private readonly int _limit;
     private readonly CancellationToken _cancellationToken;
     private readonly Outcome<T>[]? _outcomes; // owned children's, recorded as they finish
-    private readonly LoopFuture<Outcome<T>[]>? _outcomeSource; // the overloads that return outcomes
-    private readonly LoopFuture<T[]>? _valueSource; // the overloads that return values
+    private readonly LoopFuture<TResult[]> _source;
+    private readonly Func<Task<T>?, Outcome<T>?, TResult> _result; // a finished child's result: (hot task, owned outcome)
 
     // Delegate forms only: the children live in a ChildScope (a token each, cancelled in input order, AllDone once every
     // started child has finished). The loop knows the scope as "GatherAsync": a deadlock report names it, and the end of
@@ -46,7 +80,9 @@ internal sealed class GatherOperation<T>
     private Exception? _failureWhileCancelling;
     private bool _done;
 
-    private GatherOperation(Task<T>[]? tasks, Func<CancellationToken, Task<T>>[]? work, bool returnExceptions, bool values, int limit, CancellationToken cancellationToken)
+    /// <summary>A gather over hot <paramref name="tasks"/> or owned <paramref name="work"/> (one of them is null), whose results
+    /// <paramref name="result"/> reads per child; it begins with <see cref="BeginAsync"/>.</summary>
+    internal GatherOperation(Task<T>[]? tasks, Func<CancellationToken, Task<T>>[]? work, bool returnExceptions, int limit, Func<Task<T>?, Outcome<T>?, TResult> result, CancellationToken cancellationToken)
     {
         _loop = EventLoop.CurrentFor("AsyncIO.GatherAsync");
         _tasks = tasks;
@@ -54,15 +90,8 @@ internal sealed class GatherOperation<T>
         _returnExceptions = returnExceptions;
         _limit = limit;
         _cancellationToken = cancellationToken;
-        if (values)
-        {
-            _valueSource = new LoopFuture<T[]>(_loop);
-        }
-        else
-        {
-            _outcomeSource = new LoopFuture<Outcome<T>[]>(_loop);
-        }
-
+        _result = result;
+        _source = new LoopFuture<TResult[]>(_loop);
         if (work is not null)
         {
             _outcomes = new Outcome<T>[work.Length];
@@ -75,35 +104,8 @@ internal sealed class GatherOperation<T>
     /// <summary>Children started and not yet finished. Read under <see cref="_gate"/>.</summary>
     private int Running => _next - _finished;
 
-    /// <summary>Gathers hot tasks' outcomes; <paramref name="cancellationToken"/> only stops the waiting.</summary>
-    public static Task<Outcome<T>[]> GatherAsync(Task<T>[] tasks, bool returnExceptions, CancellationToken cancellationToken)
-    {
-        var gather = new GatherOperation<T>(tasks, null, returnExceptions, values: false, tasks.Length, cancellationToken);
-        return gather.BeginAsync(gather._outcomeSource!);
-    }
-
-    /// <summary>Gathers hot tasks' values (the first failure decides); <paramref name="cancellationToken"/> only stops the waiting.</summary>
-    public static Task<T[]> GatherValuesAsync(Task<T>[] tasks, CancellationToken cancellationToken)
-    {
-        var gather = new GatherOperation<T>(tasks, null, returnExceptions: false, values: true, tasks.Length, cancellationToken);
-        return gather.BeginAsync(gather._valueSource!);
-    }
-
-    /// <summary>Starts and gathers owned children's outcomes, at most <paramref name="limit"/> at a time.</summary>
-    public static Task<Outcome<T>[]> GatherAsync(Func<CancellationToken, Task<T>>[] work, bool returnExceptions, int limit, CancellationToken cancellationToken)
-    {
-        var gather = new GatherOperation<T>(null, work, returnExceptions, values: false, limit, cancellationToken);
-        return gather.BeginAsync(gather._outcomeSource!);
-    }
-
-    /// <summary>Starts and gathers owned children's values (the first failure decides), at most <paramref name="limit"/> at a time.</summary>
-    public static Task<T[]> GatherValuesAsync(Func<CancellationToken, Task<T>>[] work, int limit, CancellationToken cancellationToken)
-    {
-        var gather = new GatherOperation<T>(null, work, returnExceptions: false, values: true, limit, cancellationToken);
-        return gather.BeginAsync(gather._valueSource!);
-    }
-
-    private Task<TResult[]> BeginAsync<TResult>(LoopFuture<TResult[]> source)
+    /// <summary>Watches or starts the children; the task completes with the gather's results.</summary>
+    internal Task<TResult[]> BeginAsync()
     {
         if (_cancellationToken.IsCancellationRequested)
         {
@@ -120,7 +122,7 @@ internal sealed class GatherOperation<T>
         if (_scope is not null)
         {
             _scope.RegisterOwner(_scope.AllDone);
-            _ = TaskObserver.Watch(_scope.AllDone, null, static (_, s) => ((GatherOperation<T>)s!)._registration.Unregister(), this);
+            _ = TaskObserver.Watch(_scope.AllDone, null, static (_, s) => ((GatherOperation<T, TResult>)s!)._registration.Unregister(), this);
         }
 
         if (_cancellationToken.CanBeCanceled)
@@ -128,16 +130,16 @@ internal sealed class GatherOperation<T>
             // Decided inside the caller's Cancel(), as asyncio's gather.cancel(): a child's result that arrives later in the
             // same instant does not win. Only the delivery to the awaiter is scheduled (LoopFuture).
             _registration = _cancellationToken.UnsafeRegister(
-                static state => ((GatherOperation<T>)state!).OnCancellationRequested(),
+                static state => ((GatherOperation<T, TResult>)state!).OnCancellationRequested(),
                 this);
-            if (source.IsDone)
+            if (_source.IsDone)
             {
                 _registration.Unregister();
             }
         }
 
         Pump();
-        return source.Task;
+        return _source.Task;
     }
 
     /// <summary>Starts children in input order while slots are free. Not re-entrant: a child that completes synchronously
@@ -204,7 +206,7 @@ internal sealed class GatherOperation<T>
                     noFlow = ExecutionContext.SuppressFlow();
                 }
 
-                TaskObserver.WatchInline(_tasks![index], static (t, s) => ((GatherOperation<T>)s!).OnChildDone(Hot, (Task<T>)t), this);
+                TaskObserver.WatchInline(_tasks![index], static (t, s) => ((GatherOperation<T, TResult>)s!).OnChildDone(Hot, (Task<T>)t), this);
             }
             else
             {
@@ -216,7 +218,7 @@ internal sealed class GatherOperation<T>
     /// <summary>The outcome of a finished child: its result, or the exception an await would throw (the first of several),
     /// or, for a cancelled child, its <see cref="OperationCanceledException"/>. Reading it observes the child.</summary>
     [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "Every child outcome, whatever the exception, is recorded; that is what observes the child.")]
-    private static Outcome<T> OutcomeOfCompleted(Task<T> child)
+    internal static Outcome<T> OutcomeOfCompleted(Task<T> child)
     {
         try
         {
@@ -305,73 +307,29 @@ internal sealed class GatherOperation<T>
         }
     }
 
-    /// <summary>Every child has finished without deciding the gather otherwise: its result.</summary>
-    private void Succeed()
+    /// <summary>Every child has finished without deciding the gather otherwise: its results, in input order.</summary>
+    private void Succeed() => _ = _source.TrySetResult(Results());
+
+    private void Fail(Exception failure) => _ = _source.TrySetException(failure);
+
+    private void CompleteCanceled() => _ = _source.TrySetCanceled(_cancellationToken);
+
+    /// <summary>Every child's result in input order, once all have finished (with values, all have succeeded: a failure or a
+    /// cancellation would have decided the gather first). A hot child's is read from its task now, which observes it.</summary>
+    private TResult[] Results()
     {
-        if (_valueSource is { } values)
+        if (_tasks is null && typeof(TResult) == typeof(Outcome<T>))
         {
-            _ = values.TrySetResult(Values());
-        }
-        else
-        {
-            _ = _outcomeSource!.TrySetResult(Outcomes());
-        }
-    }
-
-    private void Fail(Exception failure)
-    {
-        if (_valueSource is { } values)
-        {
-            _ = values.TrySetException(failure);
-        }
-        else
-        {
-            _ = _outcomeSource!.TrySetException(failure);
-        }
-    }
-
-    private void CompleteCanceled()
-    {
-        if (_valueSource is { } values)
-        {
-            _ = values.TrySetCanceled(_cancellationToken);
-        }
-        else
-        {
-            _ = _outcomeSource!.TrySetCanceled(_cancellationToken);
-        }
-    }
-
-    /// <summary>Every child's outcome in input order, once all have finished: a hot child's is read from its task now.</summary>
-    private Outcome<T>[] Outcomes()
-    {
-        if (_tasks is null)
-        {
-            return _outcomes!;
+            return (TResult[])(object)_outcomes!; // owned children's outcomes, as recorded
         }
 
-        var outcomes = new Outcome<T>[_tasks.Length];
-        for (int i = 0; i < outcomes.Length; i++)
+        var results = new TResult[Count];
+        for (int i = 0; i < results.Length; i++)
         {
-            outcomes[i] = OutcomeOfCompleted(_tasks[i]);
+            results[i] = _result(_tasks?[i], _outcomes?[i]);
         }
 
-        return outcomes;
-    }
-
-    /// <summary>Every child's value in input order, once all have succeeded (a failure or a cancellation would have decided
-    /// the gather first): a hot child's is read from its task, which observes it.</summary>
-    private T[] Values()
-    {
-        var values = new T[Count];
-        for (int i = 0; i < values.Length; i++)
-        {
-#pragma warning disable VSTHRD002 // Every child has completed successfully: nothing blocks.
-            values[i] = _tasks is not null ? _tasks[i].Result : _outcomes![i].Value;
-#pragma warning restore VSTHRD002
-        }
-
-        return values;
+        return results;
     }
 
     private void OnCancellationRequested()
