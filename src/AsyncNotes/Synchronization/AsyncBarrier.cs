@@ -24,7 +24,7 @@ namespace AsyncNotes;
 /// </remarks>
 public sealed class AsyncBarrier
 {
-    private readonly AsyncCondition _cond = new();
+    private readonly AsyncCondition _cond = new(null, "AsyncBarrier.WaitAsync");
     private volatile State _state = State.Filling;
     private volatile int _count;
 

@@ -24,11 +24,22 @@ namespace AsyncNotes;
 /// </remarks>
 public sealed class AsyncCondition
 {
-    private readonly WaiterQueue<bool> _waiters = new("AsyncCondition.WaitAsync");
+    private readonly WaiterQueue<bool> _waiters;
 
     /// <summary>Creates a condition with a lock of its own, or over <paramref name="asyncLock"/>.</summary>
     /// <param name="asyncLock">The lock to share; a new one when <see langword="null"/>.</param>
-    public AsyncCondition(AsyncLock? asyncLock = null) => Lock = asyncLock ?? new AsyncLock();
+    public AsyncCondition(AsyncLock? asyncLock = null)
+        : this(asyncLock, "AsyncCondition.WaitAsync")
+    {
+    }
+
+    /// <summary>Creates a condition whose waits debug mode reports as <paramref name="waitCall"/>: the public call of a primitive
+    /// built on the condition (<see cref="AsyncBarrier.WaitAsync"/>).</summary>
+    internal AsyncCondition(AsyncLock? asyncLock, string waitCall)
+    {
+        Lock = asyncLock ?? new AsyncLock();
+        _waiters = new WaiterQueue<bool>(waitCall);
+    }
 
     /// <summary>The condition's lock.</summary>
     public AsyncLock Lock { get; }

@@ -43,6 +43,7 @@ public sealed class DebugModeTests
                     () => AsyncIO.TimeoutAtAsync(null, _ => Task.CompletedTask, TimeProvider.System),
                     () => new AsyncEvent().WaitAsync(),
                     () => new AsyncQueue<int>().GetAsync(),
+                    () => new AsyncBarrier(2).WaitAsync(),
                 })
                 {
                     try
@@ -60,7 +61,7 @@ public sealed class DebugModeTests
             },
             VirtualDebug);
 
-        messages.Should().Equal("AsyncIO.WaitForAsync", "AsyncIO.TimeoutAtAsync", "AsyncEvent.WaitAsync", "AsyncQueue.GetAsync");
+        messages.Should().Equal("AsyncIO.WaitForAsync", "AsyncIO.TimeoutAtAsync", "AsyncEvent.WaitAsync", "AsyncQueue.GetAsync", "AsyncBarrier.WaitAsync");
     }
 
     [Fact]
