@@ -400,6 +400,9 @@ public sealed partial class EventLoop
     }
 
     /// <summary>The number of callbacks queued and not yet run (for tests: "a result has been posted to the loop").</summary>
+    /// <remarks>On the loop's thread, the rest of the turn being run counts too. From another thread only the callbacks queued
+    /// for later turns count (the turn being run is the loop thread's alone): read it there while the loop is blocked or idle,
+    /// as the tests that poll it do.</remarks>
     internal int ReadyCount
     {
         get
