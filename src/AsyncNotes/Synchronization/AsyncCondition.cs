@@ -29,15 +29,15 @@ public sealed class AsyncCondition
     /// <summary>Creates a condition with a lock of its own, or over <paramref name="asyncLock"/>.</summary>
     /// <param name="asyncLock">The lock to share; a new one when <see langword="null"/>.</param>
     public AsyncCondition(AsyncLock? asyncLock = null)
-        : this(asyncLock, "AsyncCondition.WaitAsync")
+        : this(asyncLock ?? new AsyncLock(), "AsyncCondition.WaitAsync")
     {
     }
 
-    /// <summary>Creates a condition whose waits debug mode reports as <paramref name="waitCall"/>: the public call of a primitive
-    /// built on the condition (<see cref="AsyncBarrier.WaitAsync"/>).</summary>
+    /// <summary>Creates a condition whose waits (and, with a lock of its own, the waits for that lock) debug mode reports as
+    /// <paramref name="waitCall"/>: the public call of a primitive built on the condition (<see cref="AsyncBarrier.WaitAsync"/>).</summary>
     internal AsyncCondition(AsyncLock? asyncLock, string waitCall)
     {
-        Lock = asyncLock ?? new AsyncLock();
+        Lock = asyncLock ?? new AsyncLock(waitCall);
         _waiters = new WaiterQueue<bool>(waitCall);
     }
 

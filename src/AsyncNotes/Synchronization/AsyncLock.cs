@@ -33,9 +33,16 @@ public sealed class AsyncLock
 
     /// <summary>Creates an unlocked lock.</summary>
     public AsyncLock()
+        : this("AsyncLock.AcquireAsync")
+    {
+    }
+
+    /// <summary>Creates an unlocked lock whose waits debug mode reports as <paramref name="acquireCall"/>: the public call of a
+    /// primitive built on the lock (<see cref="AsyncBarrier.WaitAsync"/>).</summary>
+    internal AsyncLock(string acquireCall)
     {
         _acquired = Task.FromResult(new AsyncReleaser(this));
-        _waiters = new WaiterQueue<AsyncReleaser>("AsyncLock.AcquireAsync", new ResumeStep(this));
+        _waiters = new WaiterQueue<AsyncReleaser>(acquireCall, new ResumeStep(this));
     }
 
     /// <summary>Whether the lock is held (asyncio's <c>locked()</c>): false between a release and the woken waiter's turn.</summary>
