@@ -28,6 +28,10 @@ namespace AsyncNotes.Http;
 ///   requests in flight run on, and those not yet started are not started (in Python they would be tasks already,
 ///   waiting on the semaphore, and would run). With it, each request's <see cref="Outcome{T}"/> is returned and
 ///   nothing is thrown but the caller's cancellation.</item>
+///   <item>On an event loop, requests that run on after the first failure need the loop to end: dispose the
+///   <c>ServiceProvider</c> that owns the client with <c>await using</c>, not <c>using</c>. Its synchronous
+///   <c>Dispose</c> blocks until the resilience pipeline's executions have ended, and on the loop's thread they then
+///   never can: the run hangs. AsyncNotes' analyzer AN0001 reports the <c>using</c>.</item>
 ///   <item>A failure is any exception of the request or of reading it: <see cref="HttpRequestException"/> (a
 ///   connection failure, or an unsuccessful status code, with its <see cref="HttpRequestException.StatusCode"/>),
 ///   Polly's <c>TimeoutRejectedException</c> (the client's timeouts) and <c>BrokenCircuitException</c> (an open

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net.Http.Json;
 
 namespace AsyncNotes.Http.Tests;
@@ -38,5 +39,47 @@ public sealed class EventLoopTests : ServerTest
         readOn.Should().HaveCount(12).And.OnlyContain(r => r.Loop != null && r.Thread == loopThread, "the package's own awaits come back to the loop (and readOn, a plain list, is safe only there)");
         loopAfter.Should().NotBeNull();
         threadAfter.Should().Be(loopThread);
+    }
+
+    // With `using` instead of `await using` (AN0001 reports it), the same run hangs: Polly's registry, disposed
+    // synchronously, blocks the loop's thread until the requests still running end, and they need that thread (checked by
+    // hand: this test then times out).
+    [Fact]
+    public async Task FetchAllAsync_OnAnEventLoop_AfterAFirstFailure_AwaitUsingDisposesTheContainer_WhileOthersRunOn()
+    {
+        Uri[] uris = [.. Enumerable.Range(0, 6).Select(i => Rel($"flaky/dispose-{i}?failures={i % 3}&status=503"))];
+        int reads = 0;
+
+        Task<string> run = Task.Run(
+            () => AsyncIO.Run(async () =>
+            {
+                var services = new ServiceCollection();
+                services.AddAsyncNotesHttpClient(
+                    "dispose",
+                    c => c.BaseAddress = Server.BaseAddress,
+                    o =>
+                    {
+                        o.RetryBaseDelay = TimeSpan.FromMilliseconds(10);
+                        o.TimeProvider = EventLoop.Current!.Time;
+                    });
+                await using ServiceProvider provider = services.BuildServiceProvider();
+                HttpClient http = provider.GetRequiredService<IHttpClientFactory>().CreateClient("dispose");
+                try
+                {
+                    _ = await http.FetchAllAsync(
+                        uris,
+                        (response, ct) => reads++ == 0 ? throw new InvalidOperationException("the first read fails") : response.Content.ReadAsStringAsync(ct),
+                        maxConcurrency: 3,
+                        cancellationToken: Ct);
+                    return "no failure";
+                }
+                catch (InvalidOperationException failure)
+                {
+                    return failure.Message;
+                }
+            }),
+            Ct);
+
+        (await run.WaitAsync(TimeSpan.FromSeconds(60), Ct)).Should().Be("the first read fails", "the run ends, its container disposed on the loop");
     }
 }
