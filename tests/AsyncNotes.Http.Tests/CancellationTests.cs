@@ -19,7 +19,7 @@ public sealed class CancellationTests : ServerTest
     [Fact]
     public async Task Get_CancelledDuringAnAttempt_ThrowsOperationCanceledAndTheServerSeesTheAbort()
     {
-        using var client = TestClient.Create(Server, o => o.MaxRetryAttempts = 3);
+        await using var client = TestClient.Create(Server, o => o.MaxRetryAttempts = 3);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         Task<HttpResponseMessage> get = client.Http.GetAsync(Rel("slow?ms=30000"), cts.Token);
         await Server.WaitUntilAsync(s => s.InFlight == 1, Ct);
@@ -36,7 +36,7 @@ public sealed class CancellationTests : ServerTest
     {
         // A retry delay of seconds and timeouts of minutes: the only short timer the pipeline creates is the delay.
         var clock = new DelayWatchingTimeProvider(TimeSpan.FromMinutes(1));
-        using var client = TestClient.Create(Server, o =>
+        await using var client = TestClient.Create(Server, o =>
         {
             o.MaxRetryAttempts = 3;
             o.RetryBaseDelay = TimeSpan.FromSeconds(20);
@@ -60,7 +60,7 @@ public sealed class CancellationTests : ServerTest
         // The caller cancels after the server has answered 503 and before the retry strategy decides what to do with it
         // (a handler closer to the network cancels as the answer passes): "the last answer is not returned in its place".
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        using var client = TestClient.Create(
+        await using var client = TestClient.Create(
             Server,
             o => o.MaxRetryAttempts = 3,
             b => b.AddHttpMessageHandler(() => new CancelOnResponseHandler(cts)));

@@ -10,7 +10,7 @@ public sealed class CircuitBreakerTests : ServerTest
     public async Task Get_AfterEnoughFailures_ThrowsBrokenCircuitWithoutReachingTheServer()
     {
         // Two attempts, both failed: the minimum throughput reached, and a ratio of failures (1) above the 0.5 asked, so the circuit opens on the second.
-        using var client = TestClient.Create(Server, o =>
+        await using var client = TestClient.Create(Server, o =>
         {
             o.MaxRetryAttempts = 1;
             o.CircuitBreakerMinimumThroughput = 2;
@@ -35,7 +35,7 @@ public sealed class CircuitBreakerTests : ServerTest
     public async Task Get_CircuitOpensDuringTheRetries_TheNextRetryThrowsBrokenCircuit()
     {
         // The third attempt of the same request meets the circuit the first two opened: not sent, not retried.
-        using var client = TestClient.Create(Server, o =>
+        await using var client = TestClient.Create(Server, o =>
         {
             o.MaxRetryAttempts = 3;
             o.CircuitBreakerMinimumThroughput = 2;
@@ -51,7 +51,7 @@ public sealed class CircuitBreakerTests : ServerTest
     [Fact]
     public async Task Get_ClientErrors_DoNotOpenTheCircuit()
     {
-        using var client = TestClient.Create(Server, o => o.CircuitBreakerMinimumThroughput = 2);
+        await using var client = TestClient.Create(Server, o => o.CircuitBreakerMinimumThroughput = 2);
 
         for (int i = 0; i < 4; i++)
         {

@@ -7,7 +7,7 @@ public sealed class FetchAllCancellationTests : ServerTest
     [Fact]
     public async Task FetchAllAsync_Cancelled_AbortsTheRequestsInFlightAndStartsNoMore()
     {
-        using var client = TestClient.Create(Server);
+        await using var client = TestClient.Create(Server);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         Uri[] uris = [.. Enumerable.Range(0, 10).Select(_ => Rel("slow?ms=30000"))];
         Task<string[]> fetch = client.Http.GetAllStringsAsync(uris, maxConcurrency: 4, cancellationToken: cts.Token);
@@ -23,7 +23,7 @@ public sealed class FetchAllCancellationTests : ServerTest
     [Fact]
     public async Task FetchAllAsync_ReturnExceptionsCancelled_ThrowsOperationCanceledToo()
     {
-        using var client = TestClient.Create(Server);
+        await using var client = TestClient.Create(Server);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         Uri[] uris = [Rel("ok/1"), Rel("slow?ms=30000"), Rel("slow?ms=30000")];
         Task<Outcome<string>[]> fetch = client.Http.FetchAllAsync(uris, (r, ct) => r.Content.ReadAsStringAsync(ct), 3, returnExceptions: true, cancellationToken: cts.Token);
@@ -38,7 +38,7 @@ public sealed class FetchAllCancellationTests : ServerTest
     [Fact]
     public async Task FetchAllAsync_AlreadyCancelled_SendsNothing()
     {
-        using var client = TestClient.Create(Server);
+        await using var client = TestClient.Create(Server);
         using var cts = new CancellationTokenSource();
         await cts.CancelAsync();
 

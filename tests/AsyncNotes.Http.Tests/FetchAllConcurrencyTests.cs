@@ -12,7 +12,7 @@ public sealed class FetchAllConcurrencyTests : ServerTest
         // The server holds the first requests until `limit` are in flight at once: the fetch can only finish if it
         // reaches the limit, and the high-water mark shows it never passes it.
         Server.HoldUntilInFlight(limit);
-        using var client = TestClient.Create(Server);
+        await using var client = TestClient.Create(Server);
         Uri[] uris = [.. Enumerable.Range(0, count).Select(i => Rel($"ok/{i}"))];
 
         User[] users = await client.Http.GetAllFromJsonAsync(uris, TestJson.Default.User, limit, cancellationToken: Ct)

@@ -9,7 +9,7 @@ public sealed class FetchAllFailureTests : ServerTest
     [Fact]
     public async Task FetchAllAsync_A404_ThrowsHttpRequestExceptionAtOnceWhileTheOthersRunOn()
     {
-        using var client = TestClient.Create(Server);
+        await using var client = TestClient.Create(Server);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         Uri[] uris = [Rel("slow?ms=30000"), Rel("status/404"), Rel("ok/1")];
         long start = Stopwatch.GetTimestamp();
@@ -29,7 +29,7 @@ public sealed class FetchAllFailureTests : ServerTest
     [Fact]
     public async Task FetchAllAsync_A500AfterTheRetries_ThrowsWithItsStatusCode()
     {
-        using var client = TestClient.Create(Server, o => o.MaxRetryAttempts = 1);
+        await using var client = TestClient.Create(Server, o => o.MaxRetryAttempts = 1);
 
         Func<Task> fetch = () => client.Http.GetAllStringsAsync([Rel("ok/1"), Rel("flaky/x?failures=100&status=500")], maxConcurrency: 2, cancellationToken: Ct);
 
@@ -40,7 +40,7 @@ public sealed class FetchAllFailureTests : ServerTest
     [Fact]
     public async Task FetchAllAsync_ReturnExceptions_OneOutcomePerUriWithTheFailuresInPlace()
     {
-        using var client = TestClient.Create(Server, o => o.MaxRetryAttempts = 1);
+        await using var client = TestClient.Create(Server, o => o.MaxRetryAttempts = 1);
         var progress = new SyncProgress();
         Uri[] uris = [Rel("ok/0"), Rel("status/404"), Rel("ok/2"), Rel("status/500"), Rel("drop/x?times=100"), Rel("flaky/y?failures=1")];
 
@@ -65,7 +65,7 @@ public sealed class FetchAllFailureTests : ServerTest
     [Fact]
     public async Task GetAllFromJsonAsync_BodyNotJson_ThrowsJsonException()
     {
-        using var client = TestClient.Create(Server);
+        await using var client = TestClient.Create(Server);
 
         // /flaky with no failures answers the text "ok": not a User.
         Func<Task> fetch = () => client.Http.GetAllFromJsonAsync([Rel("flaky/z?failures=0")], TestJson.Default.User, maxConcurrency: 1, cancellationToken: Ct);

@@ -10,7 +10,7 @@ public sealed class FetchAllOrderTests : ServerTest
     [Fact]
     public async Task GetAllFromJsonAsync_LaterUrisAnswerSooner_ResultsInInputOrder()
     {
-        using var client = TestClient.Create(Server);
+        await using var client = TestClient.Create(Server);
 
         User[] users = await client.Http.GetAllFromJsonAsync(SlowFirst(20), TestJson.Default.User, maxConcurrency: 20, cancellationToken: Ct);
 
@@ -20,7 +20,7 @@ public sealed class FetchAllOrderTests : ServerTest
     [Fact]
     public async Task GetAllStringsAsync_LaterUrisAnswerSooner_ResultsInInputOrder()
     {
-        using var client = TestClient.Create(Server);
+        await using var client = TestClient.Create(Server);
 
         string[] bodies = await client.Http.GetAllStringsAsync(SlowFirst(20), maxConcurrency: 5, cancellationToken: Ct);
 
@@ -30,7 +30,7 @@ public sealed class FetchAllOrderTests : ServerTest
     [Fact]
     public async Task FetchAllAsync_CustomReader_GetsEachResponseInInputOrder()
     {
-        using var client = TestClient.Create(Server);
+        await using var client = TestClient.Create(Server);
 
         string?[] paths = await client.Http.FetchAllAsync(
             SlowFirst(10), (response, _) => Task.FromResult(response.RequestMessage?.RequestUri?.AbsolutePath), maxConcurrency: 10, cancellationToken: Ct);
@@ -41,7 +41,7 @@ public sealed class FetchAllOrderTests : ServerTest
     [Fact]
     public async Task FetchAllAsync_AbsoluteAndRelativeUris_BothReachTheServer()
     {
-        using var client = TestClient.Create(Server);
+        await using var client = TestClient.Create(Server);
         Uri[] uris = [new Uri(Server.BaseAddress, "ok/1"), Rel("ok/2")];
 
         string[] bodies = await client.Http.GetAllStringsAsync(uris, maxConcurrency: 2, cancellationToken: Ct);
@@ -54,7 +54,7 @@ public sealed class FetchAllOrderTests : ServerTest
     [Fact]
     public async Task FetchAllAsync_NoUris_ReturnsEmpty()
     {
-        using var client = TestClient.Create(Server);
+        await using var client = TestClient.Create(Server);
 
         string[] bodies = await client.Http.GetAllStringsAsync([], maxConcurrency: 4, cancellationToken: Ct);
 

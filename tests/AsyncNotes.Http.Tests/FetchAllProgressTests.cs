@@ -6,7 +6,7 @@ public sealed class FetchAllProgressTests : ServerTest
     [Fact]
     public async Task GetAllStringsAsync_Progress_ReportsEveryCompletionOnce()
     {
-        using var client = TestClient.Create(Server);
+        await using var client = TestClient.Create(Server);
         var progress = new SyncProgress();
         Uri[] uris = [.. Enumerable.Range(0, 30).Select(i => Rel($"ok/{i}"))];
 

@@ -8,7 +8,7 @@ public sealed class IdempotencyTests : ServerTest
     [Fact]
     public async Task Post_WithoutIdempotencyKey_IsNotRetried()
     {
-        using var client = TestClient.Create(Server, o => o.MaxRetryAttempts = 3);
+        await using var client = TestClient.Create(Server, o => o.MaxRetryAttempts = 3);
         using var content = new StringContent("{}");
 
         using HttpResponseMessage response = await client.Http.PostAsync(Rel("orders"), content, Ct);
@@ -20,7 +20,7 @@ public sealed class IdempotencyTests : ServerTest
     [Fact]
     public async Task Post_WithIdempotencyKey_IsRetried()
     {
-        using var client = TestClient.Create(Server, o => o.MaxRetryAttempts = 3);
+        await using var client = TestClient.Create(Server, o => o.MaxRetryAttempts = 3);
         using var request = new HttpRequestMessage(HttpMethod.Post, Rel("orders")) { Content = new StringContent("{}") };
         request.Headers.Add("Idempotency-Key", "order-42");
 
@@ -33,7 +33,7 @@ public sealed class IdempotencyTests : ServerTest
     [Fact]
     public async Task Put_IsRetried()
     {
-        using var client = TestClient.Create(Server, o => o.MaxRetryAttempts = 2);
+        await using var client = TestClient.Create(Server, o => o.MaxRetryAttempts = 2);
         using var content = new StringContent("{}");
 
         using HttpResponseMessage response = await client.Http.PutAsync(Rel("status/503"), content, Ct);

@@ -11,7 +11,7 @@ public sealed class LoadTests : ServerTest
         const int Count = 10_000;
         const int Limit = 64;
         Server.HoldUntilInFlight(Limit); // the first 64 wait for one another: proof that the limit is reached
-        using var client = TestClient.Create(Server);
+        await using var client = TestClient.Create(Server);
         Uri[] uris = [.. Enumerable.Range(0, Count).Select(i => Rel($"ok/{i}"))];
         long start = Stopwatch.GetTimestamp();
 

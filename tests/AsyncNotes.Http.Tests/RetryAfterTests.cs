@@ -10,7 +10,7 @@ public sealed class RetryAfterTests : ServerTest
     {
         // The back-off alone would be ~10 ms; the delay the pipeline asks its TimeProvider for is the header's, exactly.
         var clock = new DelayWatchingTimeProvider(longest: TimeSpan.FromSeconds(5));
-        using var client = TestClient.Create(Server, o =>
+        await using var client = TestClient.Create(Server, o =>
         {
             o.MaxRetryAttempts = 2;
             o.TimeProvider = clock;

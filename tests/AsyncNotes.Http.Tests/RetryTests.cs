@@ -9,7 +9,7 @@ public sealed class RetryTests : ServerTest
     [Fact]
     public async Task Get_FailsTwiceWith503_SucceedsOnTheThirdAttempt()
     {
-        using var client = TestClient.Create(Server);
+        await using var client = TestClient.Create(Server);
 
         using HttpResponseMessage response = await client.Http.GetAsync(Rel("flaky/a?failures=2&status=503"), Ct);
 
@@ -20,7 +20,7 @@ public sealed class RetryTests : ServerTest
     [Fact]
     public async Task Get_MoreFailuresThanRetries_ReturnsTheLast503()
     {
-        using var client = TestClient.Create(Server, o => o.MaxRetryAttempts = 1);
+        await using var client = TestClient.Create(Server, o => o.MaxRetryAttempts = 1);
 
         using HttpResponseMessage response = await client.Http.GetAsync(Rel("flaky/b?failures=3&status=503"), Ct);
 
@@ -35,7 +35,7 @@ public sealed class RetryTests : ServerTest
     [InlineData(502)]
     public async Task Get_TransientStatus_IsRetried(int status)
     {
-        using var client = TestClient.Create(Server, o => o.MaxRetryAttempts = 2);
+        await using var client = TestClient.Create(Server, o => o.MaxRetryAttempts = 2);
 
         using HttpResponseMessage response = await client.Http.GetAsync(Rel($"status/{status}"), Ct);
 
@@ -49,7 +49,7 @@ public sealed class RetryTests : ServerTest
     [InlineData(404)]
     public async Task Get_ClientError_IsNotRetried(int status)
     {
-        using var client = TestClient.Create(Server, o => o.MaxRetryAttempts = 3);
+        await using var client = TestClient.Create(Server, o => o.MaxRetryAttempts = 3);
 
         using HttpResponseMessage response = await client.Http.GetAsync(Rel($"status/{status}"), Ct);
 
@@ -60,7 +60,7 @@ public sealed class RetryTests : ServerTest
     [Fact]
     public async Task Get_ConnectionDropped_IsRetried()
     {
-        using var client = TestClient.Create(Server, o => o.MaxRetryAttempts = 3);
+        await using var client = TestClient.Create(Server, o => o.MaxRetryAttempts = 3);
 
         using HttpResponseMessage response = await client.Http.GetAsync(Rel("drop/c?times=2"), Ct);
 
@@ -71,7 +71,7 @@ public sealed class RetryTests : ServerTest
     [Fact]
     public async Task Get_ConnectionDroppedEveryTime_ThrowsHttpRequestExceptionAfterTheLastAttempt()
     {
-        using var client = TestClient.Create(Server, o => o.MaxRetryAttempts = 2);
+        await using var client = TestClient.Create(Server, o => o.MaxRetryAttempts = 2);
 
         Func<Task> get = () => client.Http.GetAsync(Rel("drop/d?times=100"), Ct);
 
@@ -84,7 +84,7 @@ public sealed class RetryTests : ServerTest
     [InlineData(505)]
     public async Task Get_AServerErrorNoRetryChanges_IsNotRetried(int status)
     {
-        using var client = TestClient.Create(Server, o => o.MaxRetryAttempts = 2);
+        await using var client = TestClient.Create(Server, o => o.MaxRetryAttempts = 2);
 
         using HttpResponseMessage response = await client.Http.GetAsync(Rel($"status/{status}"), Ct);
 

@@ -4,8 +4,9 @@ namespace AsyncNotes.Http.Tests;
 
 /// <summary>A client registered as a user would (a ServiceCollection and <c>AddAsyncNotesHttpClient</c>), against a
 /// <see cref="FaultServer"/>, with short retry delays so that the suite is fast. Its own container, so its circuit
-/// breaker is its own.</summary>
-internal sealed class TestClient : IDisposable
+/// breaker is its own. In async code dispose it with <c>await using</c> (AN0001 says so): on an event loop, a synchronous
+/// <c>Dispose</c> of its container blocks the loop's thread until requests still running end.</summary>
+internal sealed class TestClient : IDisposable, IAsyncDisposable
 {
     private readonly ServiceProvider _services;
 
@@ -41,5 +42,12 @@ internal sealed class TestClient : IDisposable
     {
         Http.Dispose();
         _services.Dispose();
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await _services.DisposeAsync();
     }
 }

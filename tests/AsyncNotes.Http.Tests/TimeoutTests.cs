@@ -9,7 +9,7 @@ public sealed class TimeoutTests : ServerTest
     [Fact]
     public async Task Get_EveryAttemptTimesOut_EachIsAbortedThenTimeoutRejectedException()
     {
-        using var client = TestClient.Create(Server, o =>
+        await using var client = TestClient.Create(Server, o =>
         {
             o.MaxRetryAttempts = 1;
             o.AttemptTimeout = TimeSpan.FromMilliseconds(200);
@@ -30,7 +30,7 @@ public sealed class TimeoutTests : ServerTest
     {
         // Four attempts of 400 ms would take 1.6 s and more; the total timeout of 600 ms cuts the second one in its middle
         // (200 ms from either edge, so that a late timer cannot blur which timeout fired).
-        using var client = TestClient.Create(Server, o =>
+        await using var client = TestClient.Create(Server, o =>
         {
             o.MaxRetryAttempts = 3;
             o.AttemptTimeout = TimeSpan.FromMilliseconds(400);
@@ -52,7 +52,7 @@ public sealed class TimeoutTests : ServerTest
     {
         // The pipeline ends at the headers; AddAsyncNotesHttpClient sets HttpClient.Timeout to TotalTimeout + 1 s, which
         // bounds the buffered body, so a fetch of a body that stalls ends (a TimeoutException inside), and is not retried.
-        using var client = TestClient.Create(Server, o =>
+        await using var client = TestClient.Create(Server, o =>
         {
             o.AttemptTimeout = TimeSpan.FromMilliseconds(300);
             o.TotalTimeout = TimeSpan.FromMilliseconds(500);

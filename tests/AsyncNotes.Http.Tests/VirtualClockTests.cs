@@ -19,7 +19,7 @@ public sealed class VirtualClockTests : ServerTest
             () => AsyncIO.Run(
                 async () =>
                 {
-                    using var client = TestClient.Create(Server, o =>
+                    await using var client = TestClient.Create(Server, o =>
                     {
                         o.TimeProvider = EventLoop.Current!.Time;
                         o.RetryBaseDelay = TimeSpan.FromMinutes(10);
