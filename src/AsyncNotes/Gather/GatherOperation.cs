@@ -31,7 +31,28 @@ internal static class GatherOperation<T>
 
     /// <summary>A finished child's outcome: read from its task now (a hot child), or as recorded (an owned one).</summary>
     private static Outcome<T> OutcomeOf(Task<T>? hot, Outcome<T>? owned) =>
-        hot is not null ? GatherOperation<T, Outcome<T>>.OutcomeOfCompleted(hot) : owned!;
+        hot is not null ? OutcomeOfCompleted(hot) : owned!;
+
+    /// <summary>The outcome of a finished child: its result, or the exception an await would throw (the first of several),
+    /// or, for a cancelled child, its <see cref="OperationCanceledException"/>. Reading it observes the child.</summary>
+    [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "Every child outcome, whatever the exception, is recorded; that is what observes the child.")]
+    public static Outcome<T> OutcomeOfCompleted(Task<T> child)
+    {
+        try
+        {
+#pragma warning disable VSTHRD002 // The task is complete: nothing blocks, and GetResult throws what an await would.
+            return Outcome.FromResult(child.GetAwaiter().GetResult());
+#pragma warning restore VSTHRD002
+        }
+        catch (OperationCanceledException cancelled) when (child.IsCanceled)
+        {
+            return Outcome.FromCanceled<T>(cancelled);
+        }
+        catch (Exception failure)
+        {
+            return Outcome.FromException<T>(failure);
+        }
+    }
 }
 
 /// <summary>The state machine behind every <c>AsyncIO.GatherAsync</c> overload.</summary>
@@ -215,32 +236,11 @@ internal sealed class GatherOperation<T, TResult>
         }
     }
 
-    /// <summary>The outcome of a finished child: its result, or the exception an await would throw (the first of several),
-    /// or, for a cancelled child, its <see cref="OperationCanceledException"/>. Reading it observes the child.</summary>
-    [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "Every child outcome, whatever the exception, is recorded; that is what observes the child.")]
-    internal static Outcome<T> OutcomeOfCompleted(Task<T> child)
-    {
-        try
-        {
-#pragma warning disable VSTHRD002 // The task is complete: nothing blocks, and GetResult throws what an await would.
-            return Outcome.FromResult(child.GetAwaiter().GetResult());
-#pragma warning restore VSTHRD002
-        }
-        catch (OperationCanceledException cancelled) when (child.IsCanceled)
-        {
-            return Outcome.FromCanceled<T>(cancelled);
-        }
-        catch (Exception failure)
-        {
-            return Outcome.FromException<T>(failure);
-        }
-    }
-
     /// <summary>Records a finished child: an owned one at its <paramref name="index"/>; a hot one (<see cref="Hot"/>) only
     /// counted, its outcome read from its task once every child has finished (a failure is read, so observed, at once).</summary>
     private void OnChildDone(int index, Task<T> child)
     {
-        Outcome<T>? outcome = index != Hot || !child.IsCompletedSuccessfully ? OutcomeOfCompleted(child) : null;
+        Outcome<T>? outcome = index != Hot || !child.IsCompletedSuccessfully ? GatherOperation<T>.OutcomeOfCompleted(child) : null;
         Action? complete = null;
         lock (_gate)
         {

@@ -340,24 +340,9 @@ public sealed partial class TaskGroup
         List<Exception>? callbackErrors = null;
         try
         {
-            try
-            {
-                _scope.CancelAll();
-            }
-            catch (AggregateException errors)
-            {
-                (callbackErrors ??= []).AddRange(errors.Flatten().InnerExceptions);
-            }
-
-            try
-            {
-                CancelBody();
-            }
-            catch (AggregateException errors)
-            {
-                (callbackErrors ??= []).AddRange(errors.Flatten().InnerExceptions);
-            }
-
+            // Each step's throwing token callbacks are collected, and the next step still runs.
+            CancelCollecting(() => _scope.CancelAll(), ref callbackErrors);
+            CancelCollecting(CancelBody, ref callbackErrors);
             CollectCallbackErrors(callbackErrors);
         }
         finally
@@ -369,6 +354,19 @@ public sealed partial class TaskGroup
             }
 
             pass.SetResult();
+        }
+    }
+
+    /// <summary>Runs one step of the abort's pass; the errors its token callbacks throw are added to <paramref name="callbackErrors"/>.</summary>
+    private static void CancelCollecting(Action cancel, ref List<Exception>? callbackErrors)
+    {
+        try
+        {
+            cancel();
+        }
+        catch (AggregateException errors)
+        {
+            (callbackErrors ??= []).AddRange(errors.Flatten().InnerExceptions);
         }
     }
 
