@@ -11,36 +11,24 @@ public sealed class DebugModeTests : ServerTest
         Uri[] uris = [.. Enumerable.Range(0, 6).Select(i => Rel($"flaky/debug-{i}?failures={i % 3}&status=503"))];
         var options = new EventLoopOptions { Debug = true };
 
-        // The client is disposed after the run, off the loop: its container's Dispose blocks, and with a request of a failed
-        // fetch still in flight it would wait for the loop it blocks.
-        TestClient? client = null;
-        string[] bodies;
-        int offLoopReads;
-        try
-        {
-            (bodies, offLoopReads) = AsyncIO.Run(
-                async () =>
-                {
-                    client = TestClient.Create(Server, o => o.TimeProvider = EventLoop.Current!.Time);
-                    int offLoop = 0;
-                    string[] result = await client.Http.FetchAllAsync(
-                        uris,
-                        async (response, ct) =>
-                        {
-                            offLoop += EventLoop.Current is null ? 1 : 0;
-                            await AsyncIO.SleepAsync(TimeSpan.Zero, ct); // an AsyncNotes call: debug mode would throw off the loop
-                            return await response.Content.ReadAsStringAsync(ct);
-                        },
-                        maxConcurrency: 3,
-                        cancellationToken: Ct);
-                    return (result, offLoop);
-                },
-                options);
-        }
-        finally
-        {
-            client?.Dispose();
-        }
+        (string[] bodies, int offLoopReads) = AsyncIO.Run(
+            async () =>
+            {
+                await using var client = TestClient.Create(Server, o => o.TimeProvider = EventLoop.Current!.Time);
+                int offLoop = 0;
+                string[] result = await client.Http.FetchAllAsync(
+                    uris,
+                    async (response, ct) =>
+                    {
+                        offLoop += EventLoop.Current is null ? 1 : 0;
+                        await AsyncIO.SleepAsync(TimeSpan.Zero, ct); // an AsyncNotes call: debug mode would throw off the loop
+                        return await response.Content.ReadAsStringAsync(ct);
+                    },
+                    maxConcurrency: 3,
+                    cancellationToken: Ct);
+                return (result, offLoop);
+            },
+            options);
 
         bodies.Should().Equal(Enumerable.Repeat("ok", 6));
         offLoopReads.Should().Be(0);

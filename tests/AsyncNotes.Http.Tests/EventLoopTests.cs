@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using System.Net.Http.Json;
 
 namespace AsyncNotes.Http.Tests;
@@ -42,8 +41,8 @@ public sealed class EventLoopTests : ServerTest
     }
 
     // With `using` instead of `await using` (AN0001 reports it), the same run hangs: Polly's registry, disposed
-    // synchronously, blocks the loop's thread until the requests still running end, and they need that thread (checked by
-    // hand: this test then times out).
+    // synchronously with the client's container, blocks the loop's thread until the requests still running end, and they
+    // need that thread (checked by hand: this test then times out).
     [Fact]
     public async Task FetchAllAsync_OnAnEventLoop_AfterAFirstFailure_AwaitUsingDisposesTheContainer_WhileOthersRunOn()
     {
@@ -53,20 +52,10 @@ public sealed class EventLoopTests : ServerTest
         Task<string> run = Task.Run(
             () => AsyncIO.Run(async () =>
             {
-                var services = new ServiceCollection();
-                services.AddAsyncNotesHttpClient(
-                    "dispose",
-                    c => c.BaseAddress = Server.BaseAddress,
-                    o =>
-                    {
-                        o.RetryBaseDelay = TimeSpan.FromMilliseconds(10);
-                        o.TimeProvider = EventLoop.Current!.Time;
-                    });
-                await using ServiceProvider provider = services.BuildServiceProvider();
-                HttpClient http = provider.GetRequiredService<IHttpClientFactory>().CreateClient("dispose");
+                await using var client = TestClient.Create(Server, o => o.TimeProvider = EventLoop.Current!.Time);
                 try
                 {
-                    _ = await http.FetchAllAsync(
+                    _ = await client.Http.FetchAllAsync(
                         uris,
                         (response, ct) => reads++ == 0 ? throw new InvalidOperationException("the first read fails") : response.Content.ReadAsStringAsync(ct),
                         maxConcurrency: 3,
