@@ -61,7 +61,8 @@ internal static class GatherOperation<T>
 /// continuation that shares this operation as its state. An owned child's outcome is recorded in its done-callback (on a
 /// loop, scheduled when it finishes); a hot child is counted where it finishes, with only the deciding step
 /// scheduled on a loop, which ends the gather on the same turn as asyncio's done-callbacks would. Decisions are taken under
-/// <see cref="_gate"/>; user code (the work delegates) and completions of the future run outside it.</para>
+/// <see cref="_gate"/> (a hot child that succeeded is only counted, outside it, unless it is the last); user code (the work
+/// delegates) and completions of the future run outside it.</para>
 /// <para>The gather completes one future of its results directly (values, or outcomes with <c>returnExceptions</c>): a hot
 /// child's result is read from its task once all have finished, so there is no outcome object per child in the values
 /// form, and no proxy between the gather and its caller.</para>
@@ -93,8 +94,8 @@ internal sealed class GatherOperation<T, TResult>
 
     private Action<int, Task<T>>? _onOwnedChildDone;
     private CancellationTokenRegistration _registration;
-    private int _next;
-    private int _finished;
+    private int _next; // owned children started (hot children are all watched at once)
+    private int _finished; // children finished: a hot child that succeeded is counted outside the gate, every other under it
     private bool _pumping;
     private bool _stopped;
     private bool _cancelRequested;
@@ -163,10 +164,17 @@ internal sealed class GatherOperation<T, TResult>
         return _source.Task;
     }
 
-    /// <summary>Starts children in input order while slots are free. Not re-entrant: a child that completes synchronously
-    /// frees its slot and the loop here starts the next one, instead of recursing.</summary>
+    /// <summary>Watches every hot child, or starts owned children in input order while slots are free.</summary>
     private void Pump()
     {
+        if (_scope is null)
+        {
+            WatchHotChildren();
+            return;
+        }
+
+        // Not re-entrant: an owned child that completes synchronously frees its slot and the loop here starts the next
+        // one, instead of recursing.
         lock (_gate)
         {
             if (_pumping)
@@ -177,31 +185,12 @@ internal sealed class GatherOperation<T, TResult>
             _pumping = true;
         }
 
-        // A hot child's continuation needs no execution context (it records, then schedules the deciding step): registered
-        // with the flow suppressed, it keeps none, which spares each child's continuation a record of a captured context.
-        AsyncFlowControl? noFlow = null;
-        try
-        {
-            PumpChildren(ref noFlow);
-        }
-        finally
-        {
-            noFlow?.Undo();
-        }
-
-        CheckAllChildrenDone();
-    }
-
-    private void PumpChildren(ref AsyncFlowControl? noFlow)
-    {
         while (true)
         {
             int index;
             lock (_gate)
             {
-                // Hot tasks are all watched, even after the gather has stopped, so that a later failure is observed (asyncio's
-                // done-callbacks retrieve every child's exception); owned children are not started any more.
-                if ((_stopped && _scope is not null) || _next == Count || Running >= _limit)
+                if (_stopped || _next == Count || Running >= _limit)
                 {
                     _pumping = false;
                     break;
@@ -210,29 +199,40 @@ internal sealed class GatherOperation<T, TResult>
                 index = _next++;
             }
 
-            if (_scope is null && _loop is null && _tasks![index].IsCompleted)
-            {
-                // Off a loop nothing schedules a done-callback (there is no turn to wait for): a task that is already
-                // complete is recorded here, as Task.WhenAll counts it.
-                OnChildDone(Hot, _tasks[index]);
-            }
-            else if (_scope is null)
-            {
-                // asyncio's done-callback records a child's outcome one callback after the child finishes. Nobody sees that
-                // record until the gather decides, so a hot child is recorded where it finishes, and only the step that
-                // decides is scheduled (OnChildDone): the gather ends on asyncio's turn, with one callback in all instead of
-                // one per child, and one continuation per child, sharing this operation as its state.
-                if (noFlow is null && !ExecutionContext.IsFlowSuppressed())
-                {
-                    noFlow = ExecutionContext.SuppressFlow();
-                }
+            _ = _scope.Start(_work![index], _onOwnedChildDone ??= OnChildDone);
+        }
 
-                TaskObserver.WatchInline(_tasks![index], static (t, s) => ((GatherOperation<T, TResult>)s!).OnChildDone(Hot, (Task<T>)t), this);
-            }
-            else
+        CheckAllChildrenDone();
+    }
+
+    /// <summary>Watches every hot child, in input order, once (<see cref="BeginAsync"/> calls it).</summary>
+    /// <remarks>
+    /// <list type="bullet">
+    ///   <item>asyncio's done-callback records a child's outcome one callback after the child finishes. Nobody sees that
+    ///   record until the gather decides, so a hot child is recorded where it finishes, and only the step that decides is
+    ///   scheduled (<see cref="OnChildDone"/>): the gather ends on asyncio's turn, with one callback in all instead of one
+    ///   per child, and one continuation per child, sharing this operation as its state.</item>
+    ///   <item>Hot tasks are all watched, even once the gather has ended, so that a later failure is observed, as asyncio's
+    ///   done-callbacks retrieve every child's exception.</item>
+    /// </list>
+    /// </remarks>
+    private void WatchHotChildren()
+    {
+        // A hot child's continuation needs no execution context (it records, then schedules the deciding step): registered
+        // with the flow suppressed, it keeps none, which spares each child's continuation a record of a captured context.
+        // Off a loop a child that is already complete is recorded at once, as Task.WhenAll counts it: there is no turn to
+        // wait for.
+        AsyncFlowControl? noFlow = ExecutionContext.IsFlowSuppressed() ? null : ExecutionContext.SuppressFlow();
+        try
+        {
+            foreach (Task<T> task in _tasks!)
             {
-                _ = _scope.Start(_work![index], _onOwnedChildDone ??= OnChildDone);
+                TaskObserver.WatchInline(task, static (t, s) => ((GatherOperation<T, TResult>)s!).OnChildDone(Hot, (Task<T>)t), this);
             }
+        }
+        finally
+        {
+            noFlow?.Undo();
         }
     }
 
@@ -240,6 +240,20 @@ internal sealed class GatherOperation<T, TResult>
     /// counted, its outcome read from its task once every child has finished (a failure is read, so observed, at once).</summary>
     private void OnChildDone(int index, Task<T> child)
     {
+        bool counted = false;
+        if (index == Hot && child.IsCompletedSuccessfully)
+        {
+            // A hot child that succeeded is counted without the gate: only the one that finishes last has something to
+            // decide. Every other child is counted under the gate, so the child whose count reaches Count here takes the gate
+            // after every failure has been decided.
+            if (Interlocked.Increment(ref _finished) < Count)
+            {
+                return;
+            }
+
+            counted = true;
+        }
+
         Outcome<T>? outcome = index != Hot || !child.IsCompletedSuccessfully ? GatherOperation<T>.OutcomeOfCompleted(child) : null;
         Action? complete = null;
         lock (_gate)
@@ -249,7 +263,7 @@ internal sealed class GatherOperation<T, TResult>
                 _outcomes![index] = outcome!;
             }
 
-            _finished++;
+            int finished = counted ? Count : Interlocked.Increment(ref _finished);
             if (_done)
             {
                 // A late child after the gather has ended: recorded (so observed) and otherwise ignored, as in asyncio.
@@ -262,7 +276,7 @@ internal sealed class GatherOperation<T, TResult>
                     _failureWhileCancelling ??= outcome.Exception;
                 }
 
-                if (_finished == _next)
+                if (finished == _next)
                 {
                     _done = true;
                     Exception? failure = _failureWhileCancelling;
@@ -279,7 +293,7 @@ internal sealed class GatherOperation<T, TResult>
                 Exception failure = outcome.Exception!;
                 complete = () => Fail(failure);
             }
-            else if (_finished == Count)
+            else if (finished == Count)
             {
                 _done = true;
                 complete = Succeed;
