@@ -92,10 +92,13 @@ public sealed partial class EventLoop
         }
     }
 
-    /// <summary>Under _gate: whether work the loop started may still post back. Tracked work and threads running the loop's
-    /// code count; so does any queued thread-pool item (it may be the loop's own, not started yet), and, after any of these
-    /// was seen, a short quiet period (an item between the pool's queue and the loop's context shows in neither).</summary>
-    private bool HasWorkInFlight()
+    /// <summary>Under _gate, one look of the loop's: whether work the loop started may still post back. Tracked work and
+    /// threads running the loop's code count; so does any queued thread-pool item (it may be the loop's own, not started yet),
+    /// and, after any of these was seen, a short quiet period (an item between the pool's queue and the loop's context shows
+    /// in neither).</summary>
+    /// <remarks>Not a plain query: each look records the entries into the loop's context it has seen (an entry since the last
+    /// look counts as work in flight once) and arms or runs down the quiet period. Call it once per look.</remarks>
+    private bool LookForWorkInFlight()
     {
         int entries = Volatile.Read(ref _offLoopEntries);
         bool entered = entries != _offLoopEntriesSeen;

@@ -273,7 +273,7 @@ public sealed partial class EventLoop
         }
 
         bool patienceSpent = false;
-        if (HasWorkInFlight())
+        if (LookForWorkInFlight())
         {
             if (WaitForWorkInFlight())
             {
@@ -287,7 +287,7 @@ public sealed partial class EventLoop
         if (grace > TimeSpan.Zero)
         {
             Monitor.Wait(_gate, grace);
-            if (_ready.Count > 0 || HasWorkInFlight() || _idleWaiters.Count > 0)
+            if (_ready.Count > 0 || LookForWorkInFlight() || _idleWaiters.Count > 0)
             {
                 return;
             }
@@ -343,7 +343,7 @@ public sealed partial class EventLoop
         IsBlockedOnTrackedWork = _trackedInFlight > 0;
         try
         {
-            while (HasWorkInFlight() && _ready.Count == 0 && _idleWaiters.Count == 0 && _fatal is null)
+            while (LookForWorkInFlight() && _ready.Count == 0 && _idleWaiters.Count == 0 && _fatal is null)
             {
                 if (IsPoolLate() && TimeProvider.System.GetElapsedTime(first) < s_starvedPoolLimit)
                 {

@@ -57,8 +57,8 @@ internal static class GatherOperation<T>
 
 /// <summary>The state machine behind every <c>AsyncIO.GatherAsync</c> overload.</summary>
 /// <remarks>
-/// <para>Each child is watched through <see cref="TaskObserver"/>: an owned child by its scope's observer, a hot child by one
-/// continuation that shares this operation as its state. An owned child's outcome is recorded in its done-callback (on a
+/// <para>An owned child is watched by its scope's <see cref="TaskObserver"/>, a hot child by an
+/// <see cref="InlineDoneCallback"/> (<see cref="HotChild"/>). An owned child's outcome is recorded in its done-callback (on a
 /// loop, scheduled when it finishes); a hot child is counted where it finishes, with only the deciding step
 /// scheduled on a loop, which ends the gather on the same turn as asyncio's done-callbacks would. Decisions are taken under
 /// <see cref="_gate"/> (a hot child that succeeded is only counted, outside it, unless it is the last); user code (the work
@@ -209,30 +209,27 @@ internal sealed class GatherOperation<T, TResult>
     /// <remarks>
     /// <list type="bullet">
     ///   <item>asyncio's done-callback records a child's outcome one callback after the child finishes. Nobody sees that
-    ///   record until the gather decides, so a hot child is recorded where it finishes, and only the step that decides is
-    ///   scheduled (<see cref="OnChildDone"/>): the gather ends on asyncio's turn, with one callback in all instead of one
-    ///   per child, and one continuation per child, sharing this operation as its state.</item>
+    ///   record until the gather decides, so a hot child is recorded where it finishes (<see cref="HotChild"/>, an
+    ///   <see cref="InlineDoneCallback"/>), and only the step that decides is scheduled (<see cref="OnChildDone"/>): the
+    ///   gather ends on asyncio's turn, with one callback in all instead of one per child.</item>
+    ///   <item>A child that is already complete is recorded at once, without a watch: on a loop the deciding step is still
+    ///   scheduled, and off a loop there is no turn to wait for (as <c>Task.WhenAll</c> counts it).</item>
     ///   <item>Hot tasks are all watched, even once the gather has ended, so that a later failure is observed, as asyncio's
     ///   done-callbacks retrieve every child's exception.</item>
     /// </list>
     /// </remarks>
     private void WatchHotChildren()
     {
-        // A hot child's continuation needs no execution context (it records, then schedules the deciding step): registered
-        // with the flow suppressed, it keeps none, which spares each child's continuation a record of a captured context.
-        // Off a loop a child that is already complete is recorded at once, as Task.WhenAll counts it: there is no turn to
-        // wait for.
-        AsyncFlowControl? noFlow = ExecutionContext.IsFlowSuppressed() ? null : ExecutionContext.SuppressFlow();
-        try
+        foreach (Task<T> task in _tasks!)
         {
-            foreach (Task<T> task in _tasks!)
+            if (task.IsCompleted)
             {
-                TaskObserver.WatchInline(task, static (t, s) => ((GatherOperation<T, TResult>)s!).OnChildDone(Hot, (Task<T>)t), this);
+                OnChildDone(Hot, task);
             }
-        }
-        finally
-        {
-            noFlow?.Undo();
+            else
+            {
+                new HotChild(this, task).Watch(task);
+            }
         }
     }
 
@@ -428,5 +425,20 @@ internal sealed class GatherOperation<T, TResult>
         }
 
         _scope.Close();
+    }
+
+    /// <summary>The watch on one hot child: where the child completes, <see cref="OnChildDone"/>.</summary>
+    private sealed class HotChild : InlineDoneCallback
+    {
+        private readonly GatherOperation<T, TResult> _owner;
+        private readonly Task<T> _task;
+
+        public HotChild(GatherOperation<T, TResult> owner, Task<T> task)
+        {
+            _owner = owner;
+            _task = task;
+        }
+
+        protected override void OnCompleted() => _owner.OnChildDone(Hot, _task);
     }
 }

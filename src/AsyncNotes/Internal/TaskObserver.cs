@@ -55,25 +55,6 @@ internal sealed class TaskObserver : IDisposable
         return observer;
     }
 
-    /// <summary>Calls <paramref name="onDone"/> with <paramref name="task"/> and <paramref name="state"/> where the task completes
-    /// (at once if it is complete already), on any thread and on a loop too: no observer object and no scheduled callback,
-    /// for an owner that watches many tasks with one state and schedules only what it decides (gather's hot children).</summary>
-    /// <remarks>As <see cref="Watch"/>'s continuation: <see cref="TaskContinuationOptions.ExecuteSynchronously"/>, so a
-    /// synchronization context current where the task completes does not send it to the thread pool. The continuation
-    /// captures the caller's execution context, which costs the task a record of it (about 90 bytes) unless the caller has
-    /// suppressed the flow (<see cref="ExecutionContext.SuppressFlow"/>) around a batch of registrations.</remarks>
-    public static void WatchInline(Task task, Action<Task, object?> onDone, object? state)
-    {
-        if (task.IsCompleted)
-        {
-            onDone(task, state);
-        }
-        else
-        {
-            _ = task.ContinueWith(onDone, state, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        }
-    }
-
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _finished, 1) == 0 && _unhook is { } unhook)
