@@ -95,7 +95,7 @@ internal sealed class GatherOperation<T, TResult>
     private Action<int, Task<T>>? _onOwnedChildDone;
     private CancellationTokenRegistration _registration;
     private int _next; // owned children started (hot children are all watched at once)
-    private int _finished; // children finished: a hot child that succeeded is counted outside the gate, every other under it
+    private int _finished; // children finished: a hot child that succeeded is counted outside the gate (the last then decides under it), every other under it
     private bool _pumping;
     private bool _stopped;
     private bool _cancelRequested;
@@ -132,6 +132,13 @@ internal sealed class GatherOperation<T, TResult>
         if (_cancellationToken.IsCancellationRequested)
         {
             _scope?.Close();
+            if (_tasks is not null)
+            {
+                // The gather is over before it began, but hot tasks are watched all the same: a failure after this is observed.
+                _done = true;
+                WatchHotChildren();
+            }
+
             return Task.FromCanceled<TResult[]>(_cancellationToken);
         }
 
@@ -205,7 +212,7 @@ internal sealed class GatherOperation<T, TResult>
         CheckAllChildrenDone();
     }
 
-    /// <summary>Watches every hot child, in input order, once (<see cref="BeginAsync"/> calls it).</summary>
+    /// <summary>Watches every hot child, in input order, once (from <see cref="Pump"/>, or at once for a gather cancelled before it began).</summary>
     /// <remarks>
     /// <list type="bullet">
     ///   <item>asyncio's done-callback records a child's outcome one callback after the child finishes. Nobody sees that

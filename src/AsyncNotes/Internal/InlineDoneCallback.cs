@@ -14,8 +14,12 @@ namespace AsyncNotes;
 ///   a continuation task and its record, and runs the callback through the task machinery; an await continuation without a
 ///   context costs one delegate, but wherever the completing code has a synchronization context (on a loop, always) the
 ///   runtime sends it to the thread pool, out of the loop's order.</item>
-///   <item><see cref="OnCompleted"/> runs where the task completes, on any thread and on a loop too: it must be short, must not
-///   block, and must not throw (an exception would be rethrown on the thread pool and end the process).</item>
+///   <item><see cref="OnCompleted"/> runs where the task completes, on any thread and on a loop too, inside the call that
+///   completes it (<c>SetResult</c>), even for a task created with
+///   <see cref="TaskCreationOptions.RunContinuationsAsynchronously"/> (<c>ContinueWith</c> would go to the thread pool
+///   there), and without the runtime's guard against deep stacks: it must be short, must not block, must not complete
+///   other watched tasks, and must not throw. An exception thrown from it would surface where it runs: out of
+///   <see cref="Watch"/> for a task already complete, or, rethrown on the thread pool, ending the process.</item>
 ///   <item>A watch cannot be removed; for one that can, use <see cref="TaskObserver"/>. One object watches one task.</item>
 /// </list>
 /// </remarks>

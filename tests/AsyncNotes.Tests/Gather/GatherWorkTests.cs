@@ -427,6 +427,49 @@ public sealed class GatherWorkTests
         }
     }
 
+    // A gather over hot tasks whose token is already cancelled ends at once, cancelled; a child that fails after that is still
+    // observed, as every child of a gather is. (It was not watched at all: its failure reached UnobservedTaskException.)
+    [Fact]
+    public void GatherAsync_HotTasksWithATokenAlreadyCancelled_ALaterFailureIsStillObserved()
+    {
+        var late = new InvalidOperationException("late, after a gather cancelled before it began");
+        var seen = new List<Exception>();
+        EventHandler<UnobservedTaskExceptionEventArgs> handler = (_, e) =>
+        {
+            lock (seen)
+            {
+                seen.AddRange(e.Exception.InnerExceptions);
+            }
+        };
+
+        TaskScheduler.UnobservedTaskException += handler;
+        try
+        {
+            GatherCancelledBeforeItBeganThenFail(late);
+            CollectGarbage();
+        }
+        finally
+        {
+            TaskScheduler.UnobservedTaskException -= handler;
+        }
+
+        lock (seen)
+        {
+            seen.Should().NotContain(late);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void GatherCancelledBeforeItBeganThenFail(Exception failure)
+    {
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        var child = new TaskCompletionSource<int>();
+        Task<int[]> gather = AsyncIO.GatherAsync([child.Task], cts.Token);
+        gather.IsCanceled.Should().BeTrue();
+        child.SetException(failure);
+    }
+
     // GA-10, the BCL contrast: a faulted task that nobody observes does reach UnobservedTaskException at GC time.
     [Fact]
     public void DiscardedFaultedTask_ReachesUnobservedTaskExceptionAtGarbageCollection()
