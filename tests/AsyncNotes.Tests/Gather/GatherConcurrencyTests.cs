@@ -1,3 +1,5 @@
+using AsyncNotes.Tests.Infrastructure;
+
 namespace AsyncNotes.Tests.Gather;
 
 /// <summary>Off the loop, hot children finish on the thread pool, possibly at the same instant.</summary>
@@ -71,13 +73,12 @@ public sealed class GatherConcurrencyTests
     /// <summary>Completes the sources from two dedicated threads that start together: one completes children 1 to 15 with
     /// their index, then child 0 (a failure, unless <paramref name="failFirst"/> is false); the other children 16 to 30, then
     /// waits to see child 0 complete and completes child 31, the last, while child 0's continuation runs.</summary>
-    private static async Task ReleaseAtOnceAsync(TaskCompletionSource<int>[] sources, CancellationToken cancellationToken, bool failFirst = true)
+    private static Task ReleaseAtOnceAsync(TaskCompletionSource<int>[] sources, CancellationToken cancellationToken, bool failFirst = true)
     {
-        using var barrier = new Barrier(2);
-        Task one = Task.Factory.StartNew(
+        return Together.RunAsync(
+            cancellationToken,
             () =>
             {
-                barrier.SignalAndWait(cancellationToken);
                 for (int i = 1; i < Children / 2; i++)
                 {
                     sources[i].SetResult(i);
@@ -92,13 +93,8 @@ public sealed class GatherConcurrencyTests
                     sources[0].SetResult(0);
                 }
             },
-            cancellationToken,
-            TaskCreationOptions.LongRunning,
-            TaskScheduler.Default);
-        Task two = Task.Factory.StartNew(
             () =>
             {
-                barrier.SignalAndWait(cancellationToken);
                 for (int i = Children / 2; i < Children - 1; i++)
                 {
                     sources[i].SetResult(i);
@@ -107,10 +103,6 @@ public sealed class GatherConcurrencyTests
                 // A task is complete before its continuations run: the last success lands while child 0's is running.
                 SpinWait.SpinUntil(() => sources[0].Task.IsCompleted);
                 sources[Children - 1].SetResult(Children - 1);
-            },
-            cancellationToken,
-            TaskCreationOptions.LongRunning,
-            TaskScheduler.Default);
-        await Task.WhenAll(one, two);
+            });
     }
 }

@@ -400,31 +400,13 @@ public sealed class GatherWorkTests
     {
         var first = new InvalidOperationException("first");
         var late = new[] { new InvalidOperationException("late 1"), new InvalidOperationException("late 2") };
-        var seen = new List<Exception>();
-        EventHandler<UnobservedTaskExceptionEventArgs> handler = (_, e) =>
-        {
-            lock (seen)
-            {
-                seen.AddRange(e.Exception.InnerExceptions);
-            }
-        };
-
-        TaskScheduler.UnobservedTaskException += handler;
-        try
+        IReadOnlyList<Exception> unobserved = UnobservedTaskExceptions.During(() =>
         {
             RunGatherWithLateFaults(first, late);
             RunHotGatherWithLateFaults(first, late);
-            CollectGarbage();
-        }
-        finally
-        {
-            TaskScheduler.UnobservedTaskException -= handler;
-        }
+        });
 
-        lock (seen)
-        {
-            seen.Should().NotContain(late);
-        }
+        unobserved.Should().NotContain(late);
     }
 
     // A gather over hot tasks whose token is already cancelled ends at once, cancelled; a child that fails after that is still
@@ -433,30 +415,7 @@ public sealed class GatherWorkTests
     public void GatherAsync_HotTasksWithATokenAlreadyCancelled_ALaterFailureIsStillObserved()
     {
         var late = new InvalidOperationException("late, after a gather cancelled before it began");
-        var seen = new List<Exception>();
-        EventHandler<UnobservedTaskExceptionEventArgs> handler = (_, e) =>
-        {
-            lock (seen)
-            {
-                seen.AddRange(e.Exception.InnerExceptions);
-            }
-        };
-
-        TaskScheduler.UnobservedTaskException += handler;
-        try
-        {
-            GatherCancelledBeforeItBeganThenFail(late);
-            CollectGarbage();
-        }
-        finally
-        {
-            TaskScheduler.UnobservedTaskException -= handler;
-        }
-
-        lock (seen)
-        {
-            seen.Should().NotContain(late);
-        }
+        UnobservedTaskExceptions.During(() => GatherCancelledBeforeItBeganThenFail(late)).Should().NotContain(late);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -475,30 +434,7 @@ public sealed class GatherWorkTests
     public void DiscardedFaultedTask_ReachesUnobservedTaskExceptionAtGarbageCollection()
     {
         var lost = new InvalidOperationException("lost");
-        var seen = new List<Exception>();
-        EventHandler<UnobservedTaskExceptionEventArgs> handler = (_, e) =>
-        {
-            lock (seen)
-            {
-                seen.AddRange(e.Exception.InnerExceptions);
-            }
-        };
-
-        TaskScheduler.UnobservedTaskException += handler;
-        try
-        {
-            DiscardAFaultedTask(lost);
-            CollectGarbage();
-        }
-        finally
-        {
-            TaskScheduler.UnobservedTaskException -= handler;
-        }
-
-        lock (seen)
-        {
-            seen.Should().Contain(lost);
-        }
+        UnobservedTaskExceptions.During(() => DiscardAFaultedTask(lost)).Should().Contain(lost);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -537,15 +473,6 @@ public sealed class GatherWorkTests
             await AsyncIO.SleepAsync(TestLoop.Seconds(2));
         });
         log.Entries.Should().Equal("discarded fails@1");
-    }
-
-    private static void CollectGarbage()
-    {
-        for (int i = 0; i < 3; i++)
-        {
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-        }
     }
 
     // Off a loop: owned children on the thread pool, the limit holds, results in input order.

@@ -1,3 +1,5 @@
+using AsyncNotes.Tests.Infrastructure;
+
 namespace AsyncNotes.Tests.Staggered;
 
 /// <summary>Off the loop, attempts end on the thread pool, possibly at the same instant.</summary>
@@ -20,21 +22,12 @@ public sealed class StaggeredRaceConcurrencyTests
             };
 
             Task<StaggeredRaceResult<int>> race = AsyncIO.StaggeredRaceAsync([Attempt(0), Attempt(1)], TimeSpan.Zero, cancellationToken: testToken);
-            using var barrier = new Barrier(2);
-            Task first = Task.Factory.StartNew(() => Release(barrier, gates[0], 0), testToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-            Task second = Task.Factory.StartNew(() => Release(barrier, gates[1], 1), testToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            await Together.RunAsync(testToken, () => gates[0].SetResult(0), () => gates[1].SetResult(1));
             StaggeredRaceResult<int> result = await race;
-            await Task.WhenAll(first, second);
 
             int winner = result.WinnerIndex!.Value;
             result.Result.Should().Be(winner);
             tokens[winner].IsCancellationRequested.Should().BeFalse($"iteration {iteration}: the winner's token was cancelled");
         }
-    }
-
-    private static void Release(Barrier barrier, TaskCompletionSource<int> gate, int value)
-    {
-        barrier.SignalAndWait();
-        gate.SetResult(value);
     }
 }

@@ -100,30 +100,8 @@ public sealed class TaskGroupRandomizedTests
 
     private static async Task WithUnobservedCheckAsync(Func<Task> run)
     {
-        var unobserved = new ConcurrentQueue<Exception>();
-        void OnUnobserved(object? sender, UnobservedTaskExceptionEventArgs e)
-        {
-            foreach (Exception inner in e.Exception.Flatten().InnerExceptions.OfType<InjectedFault>())
-            {
-                unobserved.Enqueue(inner);
-            }
-        }
-
-        TaskScheduler.UnobservedTaskException += OnUnobserved;
-        try
-        {
-            await run();
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-        }
-        finally
-        {
-            TaskScheduler.UnobservedTaskException -= OnUnobserved;
-        }
-
-        unobserved.Should().BeEmpty("the group observes every child's failure");
+        IReadOnlyList<Exception> unobserved = await UnobservedTaskExceptions.DuringAsync(run);
+        unobserved.OfType<InjectedFault>().Should().BeEmpty("the group observes every child's failure");
     }
 
     private static async Task RunTrialAsync(Plan plan, IClock clock, bool onLoop)

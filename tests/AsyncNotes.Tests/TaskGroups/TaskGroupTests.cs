@@ -815,17 +815,7 @@ public sealed class TaskGroupTests
     [Fact]
     public void ChildrenThatFailAreObservedByTheGroup_NoUnobservedTaskException()
     {
-        var unobserved = new List<Exception>();
-        void OnUnobserved(object? sender, UnobservedTaskExceptionEventArgs e)
-        {
-            lock (unobserved)
-            {
-                unobserved.AddRange(e.Exception.InnerExceptions.Where(x => x.Message == "TG observed"));
-            }
-        }
-
-        TaskScheduler.UnobservedTaskException += OnUnobserved;
-        try
+        IReadOnlyList<Exception> unobserved = UnobservedTaskExceptions.During(() =>
         {
             RunVirtual(async () =>
             {
@@ -842,16 +832,8 @@ public sealed class TaskGroupTests
                     new TaskGroupOptions { Supervisor = true });
                 (await act.Should().ThrowAsync<AggregateException>()).Which.InnerExceptions.Should().HaveCount(10);
             });
+        });
 
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-            GC.Collect();
-        }
-        finally
-        {
-            TaskScheduler.UnobservedTaskException -= OnUnobserved;
-        }
-
-        unobserved.Should().BeEmpty();
+        unobserved.Where(x => x.Message == "TG observed").Should().BeEmpty();
     }
 }
