@@ -8,7 +8,6 @@ namespace AsyncNotes;
 public sealed partial class EventLoop
 {
     private readonly TimerHeap _timerHeap = new();
-    private long _timerSequence;
     private long _virtualNow;
 
     /// <summary>The loop's clock in ticks since it started.</summary>
@@ -32,6 +31,32 @@ public sealed partial class EventLoop
         var timer = new LoopTimer(this, callback, state);
         timer.Change(dueTime, period);
         return timer;
+    }
+
+    /// <summary>Arms <paramref name="deadline"/> <paramref name="dueTime"/> from now, unless its future is already decided
+    /// (checked under the lock, so a decision racing the arming either sees it armed or keeps it out). Safe from any
+    /// thread.</summary>
+    internal void ArmDeadline(IFutureDeadline deadline, TimeSpan dueTime)
+    {
+        lock (_gate)
+        {
+            if (_closed || deadline.IsDone)
+            {
+                return;
+            }
+
+            Arm(deadline, SaturatingAdd(NowTicks, dueTime.Ticks));
+            PulseLoopThread();
+        }
+    }
+
+    /// <summary>Takes <paramref name="deadline"/> out of the heap, if it is there. Safe from any thread.</summary>
+    internal void DisarmDeadline(IFutureDeadline deadline)
+    {
+        lock (_gate)
+        {
+            _timerHeap.Remove(deadline);
+        }
     }
 
     /// <summary>Arms, re-arms or (with an infinite due time) disarms a timer. Safe from any thread.</summary>
@@ -66,7 +91,7 @@ public sealed partial class EventLoop
 
     /// <summary>Whether <paramref name="timer"/>, moved to the ready queue in generation <paramref name="generation"/>, may
     /// still fire: not disposed, re-armed or disarmed since.</summary>
-    internal bool IsStillDue(LoopTimer timer, long generation)
+    internal bool IsStillDue(LoopTimer timer, int generation)
     {
         lock (_gate)
         {
@@ -74,37 +99,39 @@ public sealed partial class EventLoop
         }
     }
 
-    private void Arm(LoopTimer timer, long due)
-    {
-        timer.Due = due;
-        timer.Sequence = ++_timerSequence;
-        _timerHeap.Add(timer);
-    }
+    private void Arm(ITimerHeapEntry entry, long due) => _timerHeap.Add(entry, due);
 
     private void Disarm(LoopTimer timer)
     {
         _timerHeap.Remove(timer);
 
         // A new generation: a firing of this timer already in the ready queue no longer runs.
-        timer.Generation++;
+        timer.Generation = unchecked(timer.Generation + 1);
     }
 
     /// <summary>The due time of the earliest armed timer, or <see cref="long.MaxValue"/> when none will ever be due.</summary>
-    private long NextDueTicks() => _timerHeap.TryPeek(out LoopTimer next) ? next.Due : long.MaxValue;
+    private long NextDueTicks() => _timerHeap.TryPeek(out _, out long due) ? due : long.MaxValue;
 
     /// <summary>Moves every timer due by now into the ready queue, earliest first, ties in arming order.</summary>
     private void MoveDueTimersToReady()
     {
         long now = NowTicks;
-        while (_timerHeap.TryPeek(out LoopTimer timer) && timer.Due <= now)
+        while (_timerHeap.TryPeek(out ITimerHeapEntry entry, out long due) && due <= now)
         {
-            _timerHeap.Remove(timer);
+            _timerHeap.Remove(entry);
+            if (entry is IFutureDeadline deadline)
+            {
+                _ready.Enqueue(new ReadyItem(static s => ((IFutureDeadline)s!).OnDeadline(), deadline, _futureDeadlineContext));
+                continue;
+            }
+
+            var timer = (LoopTimer)entry;
             timer.QueuedGeneration = timer.Generation;
             _ready.Enqueue(new ReadyItem(static s => ((LoopTimer)s!).Fire(), timer, null));
             if (timer.PeriodTicks > 0)
             {
                 // The next period is armed anew (a new sequence), in the same generation: the firing above still runs.
-                Arm(timer, SaturatingAdd(timer.Due, timer.PeriodTicks));
+                Arm(timer, SaturatingAdd(due, timer.PeriodTicks));
             }
         }
     }

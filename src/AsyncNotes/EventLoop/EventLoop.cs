@@ -50,6 +50,10 @@ public sealed partial class EventLoop : IDisposable
     private static EventLoop? t_current;
 
     private readonly EventLoopSynchronizationContext _context;
+
+    // The context under which futures' deadlines fire (see IFutureDeadline): shared, because no code that could capture it
+    // runs under it.
+    private readonly EventLoopSynchronizationContext _futureDeadlineContext;
     private readonly LoopTimeProvider _time;
     private readonly int _threadId;
     private bool _running;
@@ -59,6 +63,7 @@ public sealed partial class EventLoop : IDisposable
         Options = options;
         _threadId = Environment.CurrentManagedThreadId;
         _context = new EventLoopSynchronizationContext(this);
+        _futureDeadlineContext = new EventLoopSynchronizationContext(this);
         _time = new LoopTimeProvider(this);
     }
 

@@ -12,6 +12,9 @@ internal sealed class LoopTimeProvider : TimeProvider
         _realStart = System.GetTimestamp();
     }
 
+    /// <summary>The loop whose clock this is.</summary>
+    internal EventLoop Loop => _loop;
+
     /// <summary>Real time since the loop started, in <see cref="TimeSpan"/> ticks.</summary>
     internal long RealElapsedTicks => System.GetElapsedTime(_realStart).Ticks;
 

@@ -2,7 +2,7 @@ namespace AsyncNotes;
 
 /// <summary>A timer on the loop's clock: its callback runs on the loop thread.</summary>
 /// <remarks>Maps the <c>TimerHandle</c> that <c>loop.call_later</c> returns. State fields are guarded by the loop's lock.</remarks>
-internal sealed class LoopTimer : ITimer
+internal sealed class LoopTimer : ITimer, ITimerHeapEntry
 {
     private readonly EventLoop _loop;
     private readonly TimerCallback _callback;
@@ -20,17 +20,13 @@ internal sealed class LoopTimer : ITimer
         _executionContext = ExecutionContext.Capture();
     }
 
-    /// <summary>The instant it is due, in loop ticks.</summary>
-    internal long Due { get; set; }
-
-    /// <summary>The order of arming, which breaks ties on <see cref="Due"/>.</summary>
-    internal long Sequence { get; set; }
-
     /// <summary>Its slot in the loop's <see cref="TimerHeap"/>, or -1 when it is not armed.</summary>
-    internal int HeapIndex { get; set; } = -1;
+    public int HeapIndex { get; set; } = -1;
 
-    /// <summary>Bumped by every disarm (<c>Change</c>, <c>Dispose</c>): a firing queued in an older generation is dropped.</summary>
-    internal long Generation { get; set; }
+    /// <summary>Bumped by every disarm (<c>Change</c>, <c>Dispose</c>): a firing queued in an older generation is dropped. It
+    /// is only compared for equality with <see cref="QueuedGeneration"/> in the same batch, so wrapping around is harmless;
+    /// an <see cref="int"/> keeps the timer (which lives as long as a sleep) eight bytes smaller.</summary>
+    internal int Generation { get; set; }
 
     internal bool IsDisposed { get; set; }
 
@@ -71,7 +67,7 @@ internal sealed class LoopTimer : ITimer
 
     /// <summary>The generation in which the timer was last moved to the ready queue: a firing runs only if the timer has not
     /// been disposed or changed since (every batch runs before the next timers are moved, so one field is enough).</summary>
-    internal long QueuedGeneration { get; set; }
+    internal int QueuedGeneration { get; set; }
 
     /// <summary>Runs a firing that the loop queued, unless the timer was disposed or changed meanwhile.</summary>
     internal void Fire()

@@ -1,40 +1,59 @@
+using System.Buffers;
+
 namespace AsyncNotes;
 
 /// <summary>The loop's armed timers as a binary min-heap on (due, sequence), with removal by handle.</summary>
 /// <remarks>
-/// <para>Each <see cref="LoopTimer"/> knows its own slot (<see cref="LoopTimer.HeapIndex"/>), so disarming one (asyncio's
+/// <para>Each entry knows its own slot (<see cref="ITimerHeapEntry.HeapIndex"/>), so disarming one (asyncio's
 /// <c>TimerHandle.cancel()</c>) takes it out at once, in O(log n): the heap holds exactly the armed timers, and memory stays
 /// bounded by them however often a timer is re-armed (a <c>CancelAfter</c> reset per request, say).</para>
-/// <para>Ties on the due time are broken by <see cref="LoopTimer.Sequence"/>, taken anew each time a timer is armed: timers
-/// due at the same instant fire in arming order. Not thread-safe: the loop guards it with its lock.</para>
+/// <para>Ties on the due time are broken by a sequence number the heap takes anew each time a timer is armed: timers due at
+/// the same instant fire in arming order. Not thread-safe: the loop guards it with its lock.</para>
+/// <para>The keys sit in the heap's own array beside the entries, as <see cref="PriorityQueue{TElement, TPriority}"/> keeps
+/// its priorities: a sift compares without visiting the entries, which lie scattered over the heap of a long run (with
+/// 100,000 sleeps that was most of the time it took to fire them). The array is rented from
+/// <see cref="ArrayPool{T}.Shared"/> and returned, cleared, when it grows and when the loop closes, so a loop with many
+/// timers does not leave a trail of large arrays behind it.</para>
 /// </remarks>
 internal sealed class TimerHeap
 {
-    private LoopTimer[] _items = new LoopTimer[16];
+    private const int InitialLength = 16;
+
+    private Entry[] _items = [];
+    private long _sequence;
 
     public int Count { get; private set; }
 
-    public bool TryPeek(out LoopTimer timer)
+    /// <summary>Gets the earliest armed timer and its due time (loop ticks), if any.</summary>
+    public bool TryPeek(out ITimerHeapEntry entry, out long due)
     {
-        timer = Count > 0 ? _items[0] : null!;
-        return Count > 0;
+        if (Count == 0)
+        {
+            entry = null!;
+            due = long.MaxValue;
+            return false;
+        }
+
+        entry = _items[0].Timer;
+        due = _items[0].Due;
+        return true;
     }
 
-    public void Add(LoopTimer timer)
+    /// <summary>Arms <paramref name="timer"/> (which must not be armed) for <paramref name="due"/>, after every timer already
+    /// armed for the same instant.</summary>
+    public void Add(ITimerHeapEntry timer, long due)
     {
         if (Count == _items.Length)
         {
-            Array.Resize(ref _items, _items.Length * 2);
+            Grow();
         }
 
-        _items[Count] = timer;
-        timer.HeapIndex = Count;
-        Count++;
-        SiftUp(timer.HeapIndex);
+        int index = Count++;
+        SiftUp(new Entry(due, ++_sequence, timer), index);
     }
 
-    /// <summary>Removes <paramref name="timer"/> if it is in the heap.</summary>
-    public void Remove(LoopTimer timer)
+    /// <summary>Disarms <paramref name="timer"/>; nothing happens if it is not armed.</summary>
+    public void Remove(ITimerHeapEntry timer)
     {
         int index = timer.HeapIndex;
         if (index < 0)
@@ -44,40 +63,45 @@ internal sealed class TimerHeap
 
         timer.HeapIndex = -1;
         Count--;
+        Entry last = _items[Count];
+        _items[Count] = default;
         if (index == Count)
         {
-            _items[Count] = null!;
             return;
         }
 
-        LoopTimer last = _items[Count];
-        _items[Count] = null!;
-        _items[index] = last;
-        last.HeapIndex = index;
-        SiftDown(index);
-        SiftUp(last.HeapIndex);
+        // The last entry fills the hole and moves down or up, whichever its key asks.
+        if (index > 0 && Before(last, _items[(index - 1) / 2]))
+        {
+            SiftUp(last, index);
+        }
+        else
+        {
+            SiftDown(last, index);
+        }
     }
 
+    /// <summary>Disarms every timer and returns the storage to the pool (the loop has closed).</summary>
     public void Clear()
     {
         for (int i = 0; i < Count; i++)
         {
-            _items[i].HeapIndex = -1;
-            _items[i] = null!;
+            _items[i].Timer.HeapIndex = -1;
         }
 
         Count = 0;
+        ReturnStorage();
     }
 
-    private static bool Before(LoopTimer a, LoopTimer b) => a.Due < b.Due || (a.Due == b.Due && a.Sequence < b.Sequence);
+    private static bool Before(in Entry a, in Entry b) => a.Due < b.Due || (a.Due == b.Due && a.Sequence < b.Sequence);
 
-    private void SiftUp(int index)
+    /// <summary>Places <paramref name="entry"/> at <paramref name="index"/> or above it, moving larger parents down.</summary>
+    private void SiftUp(Entry entry, int index)
     {
-        LoopTimer item = _items[index];
         while (index > 0)
         {
             int parent = (index - 1) / 2;
-            if (!Before(item, _items[parent]))
+            if (!Before(entry, _items[parent]))
             {
                 break;
             }
@@ -86,12 +110,12 @@ internal sealed class TimerHeap
             index = parent;
         }
 
-        Place(item, index);
+        Place(entry, index);
     }
 
-    private void SiftDown(int index)
+    /// <summary>Places <paramref name="entry"/> at <paramref name="index"/> or below it, moving smaller children up.</summary>
+    private void SiftDown(Entry entry, int index)
     {
-        LoopTimer item = _items[index];
         while (true)
         {
             int child = (2 * index) + 1;
@@ -105,7 +129,7 @@ internal sealed class TimerHeap
                 child++;
             }
 
-            if (!Before(_items[child], item))
+            if (!Before(_items[child], entry))
             {
                 break;
             }
@@ -114,12 +138,32 @@ internal sealed class TimerHeap
             index = child;
         }
 
-        Place(item, index);
+        Place(entry, index);
     }
 
-    private void Place(LoopTimer item, int index)
+    private void Place(in Entry entry, int index)
     {
-        _items[index] = item;
-        item.HeapIndex = index;
+        _items[index] = entry;
+        entry.Timer.HeapIndex = index;
     }
+
+    private void Grow()
+    {
+        Entry[] larger = ArrayPool<Entry>.Shared.Rent(Math.Max(InitialLength, _items.Length * 2));
+        Array.Copy(_items, larger, Count);
+        ReturnStorage();
+        _items = larger;
+    }
+
+    private void ReturnStorage()
+    {
+        if (_items.Length > 0)
+        {
+            ArrayPool<Entry>.Shared.Return(_items, clearArray: true); // no timer outlives the loop in the pool
+            _items = [];
+        }
+    }
+
+    /// <summary>A slot: the key (due in loop ticks, then arming order) and the entry.</summary>
+    private readonly record struct Entry(long Due, long Sequence, ITimerHeapEntry Timer);
 }

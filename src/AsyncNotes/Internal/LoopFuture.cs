@@ -12,8 +12,9 @@ namespace AsyncNotes;
 ///   context, so every awaiter is posted behind the callbacks already ready (asyncio's <c>set_result</c> schedules each
 ///   waiter with <c>call_soon</c>), never run inline inside whoever decided the outcome. From another thread the completion
 ///   is posted to the loop. Off any loop, <see cref="Task"/> runs its continuations asynchronously.</item>
-///   <item><b>Owns its registrations.</b> <see cref="CancelWhen"/> ties it to a token, <see cref="ExpireAfter"/> to a deadline
-///   on any clock (see <see cref="LoopDeadline"/>); both are released the moment the outcome is decided.</item>
+///   <item><b>Owns its registrations.</b> <see cref="CancelWhen"/> ties it to a token, <see cref="ResolveAfter"/> and
+///   <see cref="TimeOutAfter"/> to a deadline on any clock (see <see cref="LoopDeadline"/>); both are released the moment
+///   the outcome is decided.</item>
 ///   <item><b>Never loses a failure.</b> With <see cref="ReportUnretrieved"/>, a failure decided after every awaiter has
 ///   gone (a cancelled shield, a detached waiter) goes to the loop's exception handler.</item>
 /// </list>
@@ -22,19 +23,19 @@ namespace AsyncNotes;
 /// returns one, and the loop already gives the scheduling that <c>IValueTaskSource</c> would otherwise have to provide.</para>
 /// </remarks>
 /// <typeparam name="T">The result type.</typeparam>
-internal class LoopFuture<T> : TaskCompletionSource<T>
+internal class LoopFuture<T> : TaskCompletionSource<T>, IFutureDeadline
 {
     private const int Pending = 0;
     private const int Decided = 1;
 
-    // The fields every future needs; the rest (a token, a deadline, several exceptions) live in Extras, allocated only when
-    // used, so that the commonest futures (a sleep, a yield) stay small.
+    // The fields a sleep or a yield needs; the rest (a token, a failure, a timeout's message, a deadline on another clock)
+    // live in Extras, allocated only when used, so that the commonest futures stay small: every byte of a future lives as
+    // long as its waiter, and what the loop's benchmarks measure is mostly the garbage collector moving those bytes.
     private int _state;
     private bool _canceled;
     private T? _result;
-    private Exception? _exception;
-    private IDisposable? _deadline;
-    private Action<LoopFuture<T>>? _onExpired;
+    private bool _armedOnLoop; // a deadline on the own loop's clock: the future is (or is about to be) in the timer heap
+    private int _heapIndex;
     private Extras? _extras;
 
     /// <summary>Creates a pending future for <paramref name="loop"/> (null: off any loop).</summary>
@@ -52,6 +53,7 @@ internal class LoopFuture<T> : TaskCompletionSource<T>
         : base(options)
     {
         Loop = loop;
+        _heapIndex = -1;
     }
 
     /// <summary>Creates a pending future for the current loop, if any.</summary>
@@ -73,6 +75,12 @@ internal class LoopFuture<T> : TaskCompletionSource<T>
 
     /// <summary>Whether the outcome has been decided (it may still be on its way to <see cref="Task"/>).</summary>
     public bool IsDone => Volatile.Read(ref _state) != Pending;
+
+    int ITimerHeapEntry.HeapIndex
+    {
+        get => _heapIndex;
+        set => _heapIndex = value;
+    }
 
     /// <summary>Whether the decided outcome is a cancellation.</summary>
     public bool IsCanceled => IsDone && _canceled;
@@ -97,7 +105,7 @@ internal class LoopFuture<T> : TaskCompletionSource<T>
             return false;
         }
 
-        _exception = exception;
+        More.Exception = exception;
         Deliver();
         return true;
     }
@@ -111,8 +119,9 @@ internal class LoopFuture<T> : TaskCompletionSource<T>
             return false;
         }
 
-        _exception = TaskOutcomes.Unwrap(all);
-        More.Exceptions = all.InnerExceptions;
+        Extras more = More;
+        more.Exception = TaskOutcomes.Unwrap(all);
+        more.Exceptions = all.InnerExceptions;
         Deliver();
         return true;
     }
@@ -197,36 +206,42 @@ internal class LoopFuture<T> : TaskCompletionSource<T>
         }
     }
 
-    /// <summary>Arms a deadline <paramref name="dueTime"/> from now on <paramref name="time"/>; <paramref name="onExpired"/>
-    /// runs when it passes (on the loop for a loop's clock) unless the future is decided first.</summary>
-    public void ExpireAfter(TimeProvider time, TimeSpan dueTime, Action<LoopFuture<T>> onExpired)
-    {
-        ArgumentNullException.ThrowIfNull(onExpired);
-        _onExpired = onExpired;
-        IDisposable deadline;
-        if (time is LoopTimeProvider && dueTime > TimeSpan.Zero)
-        {
-            // A loop's clock takes any delay: one loop timer, no clamp, no closure (the cheapest sleep there is).
-            deadline = time.CreateTimer(static s => ((LoopFuture<T>)s!).OnExpired(), this, dueTime, Timeout.InfiniteTimeSpan);
-        }
-        else
-        {
-            deadline = LoopDeadline.Start(time, dueTime, OnExpired);
-        }
-
-        _deadline = deadline;
-        if (IsDone)
-        {
-            deadline.Dispose();
-        }
-    }
-
     /// <summary>Resolves the future with <paramref name="result"/> once <paramref name="dueTime"/> has passed on
     /// <paramref name="time"/>, unless it is decided first: asyncio's <c>call_later(delay, future.set_result, result)</c>.</summary>
     public void ResolveAfter(TimeProvider time, TimeSpan dueTime, T result)
     {
         _result = result; // the pending result: whoever decides first overwrites or ignores it
-        ExpireAfter(time, dueTime, static f => f.TrySetResult(f._result!));
+        Arm(time, dueTime);
+    }
+
+    /// <summary>Fails the future with a <see cref="TimeoutException"/> carrying <paramref name="message"/> once
+    /// <paramref name="dueTime"/> has passed on <paramref name="time"/>, unless it is decided first (<c>wait_for</c>'s
+    /// deadline).</summary>
+    public void TimeOutAfter(TimeProvider time, TimeSpan dueTime, string message)
+    {
+        More.TimeoutMessage = message;
+        Arm(time, dueTime);
+    }
+
+    /// <summary>Arms the deadline: any finite delay on any clock, released when the outcome is decided.</summary>
+    private void Arm(TimeProvider time, TimeSpan dueTime)
+    {
+        if (Loop is { } loop && dueTime > TimeSpan.Zero && time is LoopTimeProvider clock && clock.Loop == loop)
+        {
+            // The own loop's clock takes any delay, and the future sits in its timer heap itself: no timer object, no clamp,
+            // no closure (the cheapest sleep there is). The flag is set before the loop's lock is taken (a full fence), so a
+            // decision racing this either is seen by ArmDeadline or sees the flag and disarms.
+            Volatile.Write(ref _armedOnLoop, true);
+            loop.ArmDeadline(this, dueTime);
+            return;
+        }
+
+        LoopDeadline deadline = LoopDeadline.Start(time, dueTime, OnExpired);
+        _ = Interlocked.Exchange(ref More.Deadline, deadline); // a full fence before the check, as above
+        if (IsDone)
+        {
+            deadline.Dispose();
+        }
     }
 
     /// <summary>Posts, as the next step of the task that runs under <paramref name="context"/>, a callback that resumes it
@@ -240,12 +255,21 @@ internal class LoopFuture<T> : TaskCompletionSource<T>
         }
     }
 
+    /// <summary>The own loop's deadline has passed: the loop has already taken the future out of its heap.</summary>
+    void IFutureDeadline.OnDeadline()
+    {
+        Volatile.Write(ref _armedOnLoop, false);
+        OnExpired();
+    }
+
     private void OnExpired()
     {
-        if (!IsDone)
+        if (IsDone)
         {
-            _onExpired!(this);
+            return;
         }
+
+        _ = _extras?.TimeoutMessage is { } message ? TrySetException(new TimeoutException(message)) : TrySetResult(_result!);
     }
 
     /// <summary>Says that nobody will retrieve the outcome any more: a failure, decided already or later, goes to the loop's
@@ -262,7 +286,7 @@ internal class LoopFuture<T> : TaskCompletionSource<T>
 
     private void ReportIfUnretrieved()
     {
-        if (_extras is { } extras && Volatile.Read(ref extras.UnretrievedMessage) is { } message && _exception is { } failure &&
+        if (_extras is { } extras && Volatile.Read(ref extras.UnretrievedMessage) is { } message && extras.Exception is { } failure &&
             Interlocked.Exchange(ref extras.Reported, 1) == 0)
         {
             Loop.ReportUnretrieved(message, failure);
@@ -307,7 +331,7 @@ internal class LoopFuture<T> : TaskCompletionSource<T>
         {
             base.TrySetException(exceptions);
         }
-        else if (_exception is { } exception)
+        else if (_extras?.Exception is { } exception)
         {
             base.TrySetException(exception);
         }
@@ -319,8 +343,16 @@ internal class LoopFuture<T> : TaskCompletionSource<T>
 
     private void ReleaseRegistrations()
     {
-        _extras?.Registration.Unregister();
-        _deadline?.Dispose();
+        if (_extras is { } extras)
+        {
+            extras.Registration.Unregister();
+            Volatile.Read(ref extras.Deadline)?.Dispose();
+        }
+
+        if (Volatile.Read(ref _armedOnLoop))
+        {
+            Loop!.DisarmDeadline(this);
+        }
     }
 
     /// <summary>What only some futures need.</summary>
@@ -328,7 +360,10 @@ internal class LoopFuture<T> : TaskCompletionSource<T>
     {
 #pragma warning disable SA1401, CA1051 // A private bag of fields, written with Volatile/Interlocked where it matters.
         public CancellationTokenRegistration Registration;
+        public Exception? Exception;
         public IReadOnlyCollection<Exception>? Exceptions;
+        public string? TimeoutMessage;
+        public LoopDeadline? Deadline;
         public CancellationToken CanceledBy;
         public string? UnretrievedMessage;
         public int Reported;

@@ -18,8 +18,7 @@ internal sealed class ShieldSource<T>
     public Task<T> Task => _outer.Task;
 
     /// <summary>Also ends the wait with a <see cref="TimeoutException"/> at a deadline (<c>WaitForAsync</c> over a hot task).</summary>
-    public void ExpireAfter(TimeProvider time, TimeSpan limit, string message) =>
-        _outer.ExpireAfter(time, limit, outer => outer.TrySetException(new TimeoutException(message)));
+    public void ExpireAfter(TimeProvider time, TimeSpan limit, string message) => _outer.TimeOutAfter(time, limit, message);
 
     public void Start(Task inner, CancellationToken cancellationToken)
     {

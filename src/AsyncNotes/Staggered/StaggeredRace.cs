@@ -61,7 +61,7 @@ internal sealed class StaggeredRace<T>
                     if (_delay is { } delay)
                     {
                         // The head start: any finite delay, on any clock; the timer leaves with the turn.
-                        turn.ExpireAfter(_time, delay, static t => t.TrySetResult(true));
+                        turn.ResolveAfter(_time, delay, true);
                     }
 
                     await turn.Task.ConfigureAwait(LoopAware.OnLoop); // stay on the loop
