@@ -78,5 +78,44 @@ public sealed class SegmentedQueueTests
         queue.Count.Should().Be(0);
         queue.Enqueue(7);
         queue.Dequeue().Should().Be(7);
+        queue.Clear();
+        queue.Clear(); // a queue with no storage left clears too
+        queue.Enqueue(8);
+        queue.Dequeue().Should().Be(8);
+    }
+
+    // The segments' arrays go back to the pool cleared of every item taken: a reference type's items are not kept alive by
+    // the pool (or by a later renter) once they were dequeued or cleared.
+    [Fact]
+    public void ItemsTakenOrCleared_AreNotKeptAlive_ByTheSegmentsGivenBack()
+    {
+        var queue = new SegmentedQueue<object>();
+        WeakReference[] taken = FillAndDrain(queue, 3000, 2000);
+        queue.Clear();
+
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+
+        taken.Should().OnlyContain(w => !w.IsAlive);
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static WeakReference[] FillAndDrain(SegmentedQueue<object> queue, int count, int take)
+    {
+        var all = new WeakReference[count];
+        for (int i = 0; i < count; i++)
+        {
+            object item = new();
+            all[i] = new WeakReference(item);
+            queue.Enqueue(item);
+        }
+
+        for (int i = 0; i < take; i++)
+        {
+            _ = queue.Dequeue();
+        }
+
+        return all;
     }
 }
