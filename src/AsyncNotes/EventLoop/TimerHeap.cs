@@ -11,16 +11,27 @@ namespace AsyncNotes;
 /// the same instant fire in arming order. Not thread-safe: the loop guards it with its lock.</para>
 /// <para>The keys sit in the heap's own array beside the entries, as <see cref="PriorityQueue{TElement, TPriority}"/> keeps
 /// its priorities: a sift compares without visiting the entries, which lie scattered over the heap of a long run (with
-/// 100,000 sleeps that was most of the time it took to fire them). The array is rented from
-/// <see cref="ArrayPool{T}.Shared"/> and returned, cleared, when it grows and when the loop closes, so a loop with many
-/// timers does not leave a trail of large arrays behind it.</para>
+/// 100,000 sleeps that was most of the time it took to fire them).</para>
+/// <para>The array is rented from a pool (<see cref="ArrayPool{T}.Shared"/>) and returned, cleared, when it grows and when
+/// the loop closes, so a loop with many timers reuses old arrays instead of allocating a doubling chain on the large object
+/// heap (which cost a full collection about every other run of 100,000 sleeps). The price is what the pool keeps between
+/// runs, until it trims itself on a later full collection: arrays up to <see cref="MaxPooledLength"/> entries (3 MiB) go
+/// back, larger ones are left to the collector, so a thread that ran a loop parks at most about 6 MiB of them.</para>
 /// </remarks>
 internal sealed class TimerHeap
 {
+    /// <summary>The longest array given back to the pool (2^17 entries of 24 bytes).</summary>
+    internal const int MaxPooledLength = 1 << 17;
+
     private const int InitialLength = 16;
 
+    private readonly ArrayPool<Entry> _pool;
     private Entry[] _items = [];
     private long _sequence;
+
+    /// <summary>Creates an empty heap whose storage comes from <paramref name="pool"/> (<see cref="ArrayPool{T}.Shared"/> by
+    /// default; tests pass one that records).</summary>
+    public TimerHeap(ArrayPool<Entry>? pool = null) => _pool = pool ?? ArrayPool<Entry>.Shared;
 
     public int Count { get; private set; }
 
@@ -149,7 +160,8 @@ internal sealed class TimerHeap
 
     private void Grow()
     {
-        Entry[] larger = ArrayPool<Entry>.Shared.Rent(Math.Max(InitialLength, _items.Length * 2));
+        int length = Math.Max(InitialLength, _items.Length * 2);
+        Entry[] larger = length <= MaxPooledLength ? _pool.Rent(length) : new Entry[length];
         Array.Copy(_items, larger, Count);
         ReturnStorage();
         _items = larger;
@@ -157,13 +169,14 @@ internal sealed class TimerHeap
 
     private void ReturnStorage()
     {
-        if (_items.Length > 0)
+        if (_items.Length is > 0 and <= MaxPooledLength)
         {
-            ArrayPool<Entry>.Shared.Return(_items, clearArray: true); // no timer outlives the loop in the pool
-            _items = [];
+            _pool.Return(_items, clearArray: true); // no timer outlives the loop in the pool
         }
+
+        _items = [];
     }
 
     /// <summary>A slot: the key (due in loop ticks, then arming order) and the entry.</summary>
-    private readonly record struct Entry(long Due, long Sequence, ITimerHeapEntry Timer);
+    internal readonly record struct Entry(long Due, long Sequence, ITimerHeapEntry Timer);
 }

@@ -341,7 +341,8 @@ internal class LoopFuture<T> : TaskCompletionSource<T>, IFutureDeadline
         }
     }
 
-    private void ReleaseRegistrations()
+    /// <summary>Releases the token registration and the deadline; for a derived waiter that delivers its own way.</summary>
+    private protected void ReleaseRegistrations()
     {
         if (_extras is { } extras)
         {

@@ -82,6 +82,8 @@ internal sealed class QueuedWaiter<T> : LoopFuture<T>, IThreadPoolWorkItem, ILis
             return;
         }
 
+        ReleaseRegistrations(); // what the base would release (a deadline, should a waiter ever be given one)
+
         EventLoop? loop = Loop;
         if (loop is null)
         {

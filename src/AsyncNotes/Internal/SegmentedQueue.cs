@@ -13,7 +13,9 @@ namespace AsyncNotes;
 /// goes back at once, and <see cref="Clear"/> (the loop closing) gives back every one. A burst of callbacks then reuses
 /// arrays that are already old instead of allocating new ones for the collector to promote with the callbacks' own objects:
 /// in a harness that alternates the two, 100,000 tasks yielding once on a fresh loop took about 38 ms with rented segments
-/// against 56 ms with allocated ones.</para>
+/// against 56 ms with allocated ones. The price is what the pool keeps after a burst, until it trims itself on a later full
+/// collection: no more arrays of this size than it holds per thread and per core (about 1.5 MiB was measured after a burst
+/// of 300,000 callbacks).</para>
 /// <para>Not thread-safe: the loop guards it with its lock. A slot is cleared as its item is taken, so no array goes back
 /// to the pool holding a reference.</para>
 /// </remarks>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using CsCheck;
 using FluentAssertions;
 using Xunit;
@@ -42,6 +43,27 @@ public sealed class TimerHeapTests
         due.Should().Be(1);
     }
 
+    // The storage: every array rented goes back to the pool, cleared, when the heap grows past it or is cleared, except
+    // arrays longer than MaxPooledLength, which are never rented and never given back (what a loop parks in the pool
+    // between runs stays bounded).
+    [Fact]
+    public void Storage_GoesBackToThePoolCleared_UpToTheLongestPooledArray()
+    {
+        var pool = new RecordingPool();
+        var heap = new TimerHeap(pool);
+        int count = (TimerHeap.MaxPooledLength * 2) + 1;
+        for (int i = 0; i < count; i++)
+        {
+            heap.Add(new Entry(i), i);
+        }
+
+        heap.Clear();
+
+        pool.Rented.Should().NotBeEmpty().And.OnlyContain(a => a.Length <= TimerHeap.MaxPooledLength);
+        pool.Returned.Should().Equal(pool.Rented, ReferenceEquals, "each rented array comes back once, in order");
+        pool.Returned.Should().OnlyContain(a => a.All(e => e.Timer == null), "no timer stays referenced from the pool");
+    }
+
     private static void RunPlan(Step[] plan)
     {
         var heap = new TimerHeap();
@@ -74,21 +96,22 @@ public sealed class TimerHeapTests
                     heap.Remove(removed.Entry); // a second removal does nothing
                     model.Remove(removed);
                     idle.Add(removed.Entry);
-                    removed.Entry.HeapIndex.Should().Be(-1);
+                    Assert.Equal(-1, removed.Entry.HeapIndex);
                     break;
                 case 2 when model.Count > 0:
                     var earliest = model.OrderBy(m => m.Due).ThenBy(m => m.Order).First();
-                    heap.TryPeek(out ITimerHeapEntry top, out long due).Should().BeTrue();
-                    top.Should().BeSameAs(earliest.Entry);
-                    due.Should().Be(earliest.Due);
+                    Assert.True(heap.TryPeek(out ITimerHeapEntry top, out long due));
+                    Assert.Same(earliest.Entry, top);
+                    Assert.Equal(earliest.Due, due);
                     heap.Remove(top);
                     model.Remove(earliest);
                     idle.Add(earliest.Entry);
                     break;
             }
 
-            heap.Count.Should().Be(model.Count);
-            model.Should().NotContain(m => m.Entry.HeapIndex < 0 || m.Entry.HeapIndex >= heap.Count, "every armed entry knows its slot");
+            // Plain asserts per step (FluentAssertions compiles its predicates, which made the plans take seconds).
+            Assert.Equal(model.Count, heap.Count);
+            Assert.All(model, m => Assert.InRange(m.Entry.HeapIndex, 0, heap.Count - 1)); // every armed entry knows its slot
         }
 
         // Drains in order.
@@ -100,6 +123,30 @@ public sealed class TimerHeapTests
         }
 
         heap.Count.Should().Be(0);
+    }
+
+    private sealed class RecordingPool : ArrayPool<TimerHeap.Entry>
+    {
+        public List<TimerHeap.Entry[]> Rented { get; } = [];
+
+        public List<TimerHeap.Entry[]> Returned { get; } = [];
+
+        public override TimerHeap.Entry[] Rent(int minimumLength)
+        {
+            var array = new TimerHeap.Entry[minimumLength];
+            Rented.Add(array);
+            return array;
+        }
+
+        public override void Return(TimerHeap.Entry[] array, bool clearArray = false)
+        {
+            if (clearArray)
+            {
+                Array.Clear(array);
+            }
+
+            Returned.Add(array);
+        }
     }
 
     private sealed class Entry(int id) : ITimerHeapEntry
