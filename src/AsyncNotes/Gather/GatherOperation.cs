@@ -58,7 +58,7 @@ internal static class GatherOperation<T>
 /// <summary>The state machine behind every <c>AsyncIO.GatherAsync</c> overload.</summary>
 /// <remarks>
 /// <para>An owned child is watched by its scope's <see cref="TaskObserver"/>, a hot child by an
-/// <see cref="InlineDoneCallback"/> (<see cref="HotChild"/>). An owned child's outcome is recorded in its done-callback (on a
+/// <see cref="InlineDoneCallback"/> (<see cref="HotChildren"/>, one per block of children). An owned child's outcome is recorded in its done-callback (on a
 /// loop, scheduled when it finishes); a hot child is counted where it finishes, with only the deciding step
 /// scheduled on a loop, which ends the gather on the same turn as asyncio's done-callbacks would. Decisions are taken under
 /// <see cref="_gate"/> (a hot child that succeeded is only counted, outside it, unless it is the last); user code (the work
@@ -216,27 +216,20 @@ internal sealed class GatherOperation<T, TResult>
     /// <remarks>
     /// <list type="bullet">
     ///   <item>asyncio's done-callback records a child's outcome one callback after the child finishes. Nobody sees that
-    ///   record until the gather decides, so a hot child is recorded where it finishes (<see cref="HotChild"/>, an
-    ///   <see cref="InlineDoneCallback"/>), and only the step that decides is scheduled (<see cref="OnChildDone"/>): the
-    ///   gather ends on asyncio's turn, with one callback in all instead of one per child.</item>
-    ///   <item>A child that is already complete is recorded at once, without a watch: on a loop the deciding step is still
-    ///   scheduled, and off a loop there is no turn to wait for (as <c>Task.WhenAll</c> counts it).</item>
+    ///   record until the gather decides, so a hot child is recorded where it finishes (<see cref="HotChildren"/>, an
+    ///   <see cref="InlineDoneCallback"/> per block of children), and only the step that decides is scheduled
+    ///   (<see cref="OnChildDone"/>): the gather ends on asyncio's turn, with one callback in all instead of one per child.</item>
+    ///   <item>A child that is already complete is recorded at once: on a loop the deciding step is still scheduled, and off a
+    ///   loop there is no turn to wait for (as <c>Task.WhenAll</c> counts it).</item>
     ///   <item>Hot tasks are all watched, even once the gather has ended, so that a later failure is observed, as asyncio's
     ///   done-callbacks retrieve every child's exception.</item>
     /// </list>
     /// </remarks>
     private void WatchHotChildren()
     {
-        foreach (Task<T> task in _tasks!)
+        for (int start = 0; start < _tasks!.Length; start += HotChildren.BlockSize)
         {
-            if (task.IsCompleted)
-            {
-                OnChildDone(Hot, task);
-            }
-            else
-            {
-                new HotChild(this, task).Watch(task);
-            }
+            new HotChildren(this, start, Math.Min(HotChildren.BlockSize, _tasks.Length - start)).Watch();
         }
     }
 
@@ -434,18 +427,20 @@ internal sealed class GatherOperation<T, TResult>
         _scope.Close();
     }
 
-    /// <summary>The watch on one hot child: where the child completes, <see cref="OnChildDone"/>.</summary>
-    private sealed class HotChild : InlineDoneCallback
+    /// <summary>The watch on a block of hot children: where each child completes, <see cref="OnChildDone"/>.</summary>
+    private sealed class HotChildren : InlineDoneCallback
     {
-        private readonly GatherOperation<T, TResult> _owner;
-        private readonly Task<T> _task;
+        /// <summary>Children per watch: one small object per 16 children; finding the child that completed reads at most 16.</summary>
+        public const int BlockSize = 16;
 
-        public HotChild(GatherOperation<T, TResult> owner, Task<T> task)
+        private readonly GatherOperation<T, TResult> _owner;
+
+        public HotChildren(GatherOperation<T, TResult> owner, int start, int count)
+            : base(owner._tasks!, start, count)
         {
             _owner = owner;
-            _task = task;
         }
 
-        protected override void OnCompleted() => _owner.OnChildDone(Hot, _task);
+        protected override void OnCompleted(int index) => _owner.OnChildDone(Hot, _owner._tasks![index]);
     }
 }

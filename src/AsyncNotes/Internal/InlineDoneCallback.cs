@@ -1,75 +1,166 @@
+using System.Diagnostics;
+using System.Numerics;
+
 namespace AsyncNotes;
 
-/// <summary>A done-callback that runs where a task completes, inline on the completing thread, with no task, delegate or
-/// execution context of its own: the cheapest watch of a task that the BCL's public API allows, for an owner that watches
-/// many tasks and schedules only what it decides (gather's hot children).</summary>
+/// <summary>A done-callback over a block of up to <see cref="MaxTasks"/> tasks of an owner's array that runs where each task
+/// completes, inline on the completing thread, with no task, delegate or execution context of its own: the cheapest watch of
+/// many tasks that the BCL's public API allows, for an owner that watches many tasks and schedules only what it decides
+/// (gather's hot children).</summary>
 /// <remarks>
 /// <list type="bullet">
 ///   <item>How: <see cref="Watch"/> makes this object the current <see cref="SynchronizationContext"/> for the moment of an
-///   <c>UnsafeOnCompleted</c> on the task's awaiter. The runtime keeps it in the task's continuation record and, when the task
-///   completes, calls <see cref="Post"/> on the completing thread (it never runs the continuation inline there: this context
-///   is not current on that thread), and <see cref="Post"/> runs <see cref="OnCompleted"/> at once instead of posting
-///   anything. A task that is complete already runs it at once, on the watching thread.</item>
-///   <item>Cost: this object and the runtime's continuation record. <c>ContinueWith(..., ExecuteSynchronously)</c> allocates
-///   a continuation task and its record, and runs the callback through the task machinery; an await continuation without a
-///   context costs one delegate, but wherever the completing code has a synchronization context (on a loop, always) the
-///   runtime sends it to the thread pool, out of the loop's order.</item>
-///   <item><see cref="OnCompleted"/> runs where the task completes, on any thread and on a loop too, inside the call that
+///   <c>UnsafeOnCompleted</c> on each task's awaiter. The runtime keeps it in the task's continuation record and, when the
+///   task completes, calls <see cref="Post"/> on the completing thread (it never runs the continuation inline there: this
+///   context is not current on that thread).</item>
+///   <item>What <see cref="Post"/> is told: only that one of the block's tasks completed, not which (the record holds this
+///   object and one shared delegate). So each <see cref="Post"/> records one completion: the block's first task, in input
+///   order, that is complete and not yet recorded. One exists whenever a task has completed and posted (there are never more
+///   recorded tasks than posts, and each post comes from a task that completed), so every task is recorded exactly once,
+///   by the time its own <see cref="Post"/> returns. On one thread (a loop) a task is recorded where it completes. The one
+///   exception: a task completed from inside another's completion, before that one's record runs (by a continuation
+///   registered ahead of it), may be recorded in the other's place, and the other in its own; both are complete by then.
+///   A task that is complete already when watched is recorded at once, on the watching thread.</item>
+///   <item>Cost: one small object per block and the runtime's continuation record per task. One object per task would cost
+///   twice as many bytes, all as long-lived as the tasks (that is what the garbage collector moves); a delegate per task
+///   more. <c>ContinueWith(..., ExecuteSynchronously)</c> allocates a continuation task and its record per task; an await
+///   continuation without a context costs one delegate, but wherever the completing code has a synchronization context (on
+///   a loop, always) the runtime sends it to the thread pool, out of the loop's order. Finding the task to record reads
+///   from the lowest unrecorded task of the block up to the first complete one: one read when tasks complete in input
+///   order, at most <see cref="MaxTasks"/>.</item>
+///   <item><see cref="OnCompleted"/> runs where a task completes, on any thread and on a loop too, inside the call that
 ///   completes it (<c>SetResult</c>), even for a task created with
 ///   <see cref="TaskCreationOptions.RunContinuationsAsynchronously"/> (<c>ContinueWith</c> would go to the thread pool
 ///   there), and without the runtime's guard against deep stacks: it must be short, must not block, must not complete
 ///   other watched tasks, and must not throw. An exception thrown from it would surface where it runs: out of
-///   <see cref="Watch"/> for a task already complete, or, rethrown on the thread pool, ending the process.</item>
-///   <item>A watch cannot be removed; for one that can, use <see cref="TaskObserver"/>. One object watches one task.</item>
+///   <see cref="Watch"/> for a task already complete, or, rethrown on the thread pool, ending the process. It runs
+///   concurrently with itself when tasks complete on several threads.</item>
+///   <item>A watch cannot be removed; for one that can, use <see cref="TaskObserver"/>. One object watches one block once.</item>
 /// </list>
 /// </remarks>
 internal abstract class InlineDoneCallback : SynchronizationContext
 {
+    /// <summary>The most tasks one object watches (one bit each in its state).</summary>
+    public const int MaxTasks = 32;
+
     private static readonly Action s_continuation = static () => { };
 
-    private bool _completedWhileWatching;
+    private readonly Task[] _tasks;
+    private readonly int _start;
+    private readonly int _count;
 
-    /// <summary>Runs once the watched task has completed, where it completed.</summary>
-    protected abstract void OnCompleted();
+    // One bit per task of the block, set once the task is recorded. Changed only by compare-and-swap, so that each post (or
+    // task found complete when watched) records exactly one task.
+    private int _recorded;
 
-    /// <summary>Watches <paramref name="task"/>: <see cref="OnCompleted"/> runs once it has completed.</summary>
-    public void Watch(Task task)
+    private bool _postedWhileWatching;
+
+    /// <summary>A watch of <paramref name="count"/> tasks of <paramref name="tasks"/> from <paramref name="start"/>; it begins
+    /// with <see cref="Watch"/>. The array's elements must not change.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is not between 1 and <see cref="MaxTasks"/>, or the
+    /// block does not lie in <paramref name="tasks"/>.</exception>
+    protected InlineDoneCallback(Task[] tasks, int start, int count)
     {
-        if (task.IsCompleted)
-        {
-            OnCompleted();
-            return;
-        }
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, MaxTasks);
+        ArgumentOutOfRangeException.ThrowIfNegative(start);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(start, tasks.Length - count);
+        _tasks = tasks;
+        _start = start;
+        _count = count;
+    }
 
-        SynchronizationContext? previous = Current;
-        SetSynchronizationContext(this);
-        try
-        {
-            task.GetAwaiter().UnsafeOnCompleted(s_continuation);
-        }
-        finally
-        {
-            SetSynchronizationContext(previous);
-        }
+    /// <summary>Runs once for each watched task, once it has completed, where it completed.</summary>
+    /// <param name="index">The task's index in the owner's array.</param>
+    protected abstract void OnCompleted(int index);
 
-        if (_completedWhileWatching)
+    /// <summary>Watches the block: <see cref="OnCompleted"/> runs once for each task, once it has completed. Call it once.</summary>
+    public void Watch()
+    {
+        for (int i = _start; i < _start + _count; i++)
         {
-            // The task completed between the check above and the registration: the runtime called Post at once, while this
-            // object was still the current context. The callback runs now that it is not, so nothing it completes can
-            // capture this object as its context.
-            OnCompleted();
+            Task task = _tasks[i];
+            if (task.IsCompleted)
+            {
+                RecordOneCompletion();
+                continue;
+            }
+
+            SynchronizationContext? previous = Current;
+            SetSynchronizationContext(this);
+            try
+            {
+                task.GetAwaiter().UnsafeOnCompleted(s_continuation);
+            }
+            finally
+            {
+                SetSynchronizationContext(previous);
+            }
+
+            if (_postedWhileWatching)
+            {
+                // The task completed between the check above and the registration: the runtime called Post at once, while this
+                // object was still the current context. The completion is recorded now that it is not, so nothing the callback
+                // completes can capture this object as its context.
+                _postedWhileWatching = false;
+                RecordOneCompletion();
+            }
         }
     }
 
-    /// <summary>Called by the runtime when the watched task completes: runs <see cref="OnCompleted"/> at once.</summary>
+    /// <summary>Called by the runtime when a watched task completes: records one completion at once.</summary>
     public sealed override void Post(SendOrPostCallback d, object? state)
     {
         if (Current == this)
         {
-            _completedWhileWatching = true;
+            _postedWhileWatching = true;
             return;
         }
 
-        OnCompleted();
+        RecordOneCompletion();
+    }
+
+    /// <summary>Records the block's first complete task not yet recorded (there is one: see the remarks), then runs
+    /// <see cref="OnCompleted"/> for it, outside any lock.</summary>
+    private void RecordOneCompletion()
+    {
+        while (true)
+        {
+            int recorded = Volatile.Read(ref _recorded);
+            int offset = FirstCompleteNotRecorded((uint)recorded);
+            if (offset < 0)
+            {
+                // Unreachable: this completion's task is complete and visible here, and if another post recorded it, the task
+                // that post came from is complete, not yet recorded, and visible through the read above (that post's
+                // compare-and-swap came after its task completed).
+                Debug.Fail("A completion was posted with no complete task left to record.");
+                continue;
+            }
+
+            if (Interlocked.CompareExchange(ref _recorded, recorded | (1 << offset), recorded) == recorded)
+            {
+                OnCompleted(_start + offset);
+                return;
+            }
+        }
+    }
+
+    /// <summary>The offset in the block of its first task, in input order, that is complete and not in
+    /// <paramref name="recorded"/>; -1 if none is.</summary>
+    private int FirstCompleteNotRecorded(uint recorded)
+    {
+        uint candidates = ~recorded & (uint.MaxValue >> (MaxTasks - _count));
+        while (candidates != 0)
+        {
+            int offset = BitOperations.TrailingZeroCount(candidates);
+            if (_tasks[_start + offset].IsCompleted)
+            {
+                return offset;
+            }
+
+            candidates &= candidates - 1;
+        }
+
+        return -1;
     }
 }
