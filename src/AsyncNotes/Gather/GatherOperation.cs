@@ -219,7 +219,8 @@ internal sealed class GatherOperation<T, TResult>
     ///   record until the gather decides, so a hot child is recorded where it finishes (<see cref="HotChildren"/>, an
     ///   <see cref="InlineDoneCallback"/> per block of children), and only the step that decides is scheduled
     ///   (<see cref="OnChildDone"/>): the gather ends on asyncio's turn, with one callback in all instead of one per child.</item>
-    ///   <item>A child that is already complete is recorded at once: on a loop the deciding step is still scheduled, and off a
+    ///   <item>A child that is already complete is recorded at once (without a watch, unless a block that began at a pending
+    ///   child holds it): on a loop the deciding step is still scheduled, and off a
     ///   loop there is no turn to wait for (as <c>Task.WhenAll</c> counts it).</item>
     ///   <item>Hot tasks are all watched, even once the gather has ended, so that a later failure is observed, as asyncio's
     ///   done-callbacks retrieve every child's exception.</item>
@@ -227,9 +228,20 @@ internal sealed class GatherOperation<T, TResult>
     /// </remarks>
     private void WatchHotChildren()
     {
-        for (int start = 0; start < _tasks!.Length; start += HotChildren.BlockSize)
+        Task<T>[] tasks = _tasks!;
+        int start = 0;
+        while (start < tasks.Length)
         {
-            new HotChildren(this, start, Math.Min(HotChildren.BlockSize, _tasks.Length - start)).Watch();
+            if (tasks[start].IsCompleted)
+            {
+                OnChildDone(Hot, tasks[start++]);
+                continue;
+            }
+
+            // A block begins at a pending child, so that a gather over tasks that are all complete allocates no watch.
+            int count = Math.Min(HotChildren.BlockSize, tasks.Length - start);
+            new HotChildren(this, start, count).Watch();
+            start += count;
         }
     }
 
