@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Numerics;
 
 namespace AsyncNotes;
@@ -14,20 +13,20 @@ namespace AsyncNotes;
 ///   task completes, calls <see cref="Post"/> on the completing thread (it never runs the continuation inline there: this
 ///   context is not current on that thread).</item>
 ///   <item>What <see cref="Post"/> is told: only that one of the block's tasks completed, not which (the record holds this
-///   object and one shared delegate). So each <see cref="Post"/> records one completion: the block's first task, in input
-///   order, that is complete and not yet recorded. One exists whenever a task has completed and posted (there are never more
-///   recorded tasks than posts, and each post comes from a task that completed), so every task is recorded exactly once,
-///   by the time its own <see cref="Post"/> returns. On one thread (a loop) a task is recorded where it completes. The one
-///   exception: a task completed from inside another's completion, before that one's record runs (by a continuation
-///   registered ahead of it), may be recorded in the other's place, and the other in its own; both are complete by then.
-///   A task that is complete already when watched is recorded at once, on the watching thread.</item>
+///   object and one shared delegate). So each <see cref="Post"/> records every task of the block that is complete and not
+///   yet recorded, in input order (one compare-and-swap on a bit mask claims them): the task that posted is complete, so it
+///   is recorded exactly once, and at the latest inside its own <see cref="Post"/>, whoever else completes around it. A
+///   post may record more than its own task: one whose own post has not run yet (a task completed from a continuation
+///   registered ahead of this watch on another task, before that task's post; or on another thread, between a task's
+///   completion and its post), and it may then find nothing left to record. A task that is complete already when watched is
+///   recorded at once, on the watching thread.</item>
 ///   <item>Cost: one small object per block and the runtime's continuation record per task. One object per task would cost
 ///   twice as many bytes, all as long-lived as the tasks (that is what the garbage collector moves); a delegate per task
 ///   more. <c>ContinueWith(..., ExecuteSynchronously)</c> allocates a continuation task and its record per task; an await
 ///   continuation without a context costs one delegate, but wherever the completing code has a synchronization context (on
-///   a loop, always) the runtime sends it to the thread pool, out of the loop's order. Finding the task to record reads
-///   from the lowest unrecorded task of the block up to the first complete one: one read when tasks complete in input
-///   order, at most <see cref="MaxTasks"/>.</item>
+///   a loop, always) the runtime sends it to the thread pool, out of the loop's order. A post reads the completion of every task of
+///   the block not yet recorded: at most <see cref="MaxTasks"/>, half the block on average when tasks complete in input
+///   order.</item>
 ///   <item><see cref="OnCompleted"/> runs where a task completes, on any thread and on a loop too, inside the call that
 ///   completes it (<c>SetResult</c>), even for a task created with
 ///   <see cref="TaskCreationOptions.RunContinuationsAsynchronously"/> (<c>ContinueWith</c> would go to the thread pool
@@ -82,7 +81,7 @@ internal abstract class InlineDoneCallback : SynchronizationContext
             Task task = _tasks[i];
             if (task.IsCompleted)
             {
-                RecordOneCompletion();
+                RecordCompleted();
                 continue;
             }
 
@@ -103,12 +102,12 @@ internal abstract class InlineDoneCallback : SynchronizationContext
                 // object was still the current context. The completion is recorded now that it is not, so nothing the callback
                 // completes can capture this object as its context.
                 _postedWhileWatching = false;
-                RecordOneCompletion();
+                RecordCompleted();
             }
         }
     }
 
-    /// <summary>Called by the runtime when a watched task completes: records one completion at once.</summary>
+    /// <summary>Called by the runtime when a watched task completes: records it at once (see the remarks).</summary>
     public sealed override void Post(SendOrPostCallback d, object? state)
     {
         if (Current == this)
@@ -117,50 +116,46 @@ internal abstract class InlineDoneCallback : SynchronizationContext
             return;
         }
 
-        RecordOneCompletion();
+        RecordCompleted();
     }
 
-    /// <summary>Records the block's first complete task not yet recorded (there is one: see the remarks), then runs
-    /// <see cref="OnCompleted"/> for it, outside any lock.</summary>
-    private void RecordOneCompletion()
+    /// <summary>Records every task of the block that is complete and not yet recorded, then runs <see cref="OnCompleted"/>
+    /// for each, in input order, outside any lock. The task that posted is among them unless an earlier post recorded it.</summary>
+    private void RecordCompleted()
     {
-        while (true)
+        uint block = uint.MaxValue >> (MaxTasks - _count);
+        int seen;
+        int found;
+        do
         {
-            int recorded = Volatile.Read(ref _recorded);
-            int offset = FirstCompleteNotRecorded((uint)recorded);
-            if (offset < 0)
+            seen = Volatile.Read(ref _recorded);
+            found = (int)CompleteAmong(~(uint)seen & block);
+            if (found == 0)
             {
-                // Unreachable: this completion's task is complete and visible here, and if another post recorded it, the task
-                // that post came from is complete, not yet recorded, and visible through the read above (that post's
-                // compare-and-swap came after its task completed).
-                Debug.Fail("A completion was posted with no complete task left to record.");
-                continue;
+                return; // this post's task was recorded by an earlier post
             }
+        }
+        while (Interlocked.CompareExchange(ref _recorded, seen | found, seen) != seen);
 
-            if (Interlocked.CompareExchange(ref _recorded, recorded | (1 << offset), recorded) == recorded)
-            {
-                OnCompleted(_start + offset);
-                return;
-            }
+        for (uint mine = (uint)found; mine != 0; mine &= mine - 1)
+        {
+            OnCompleted(_start + BitOperations.TrailingZeroCount(mine));
         }
     }
 
-    /// <summary>The offset in the block of its first task, in input order, that is complete and not in
-    /// <paramref name="recorded"/>; -1 if none is.</summary>
-    private int FirstCompleteNotRecorded(uint recorded)
+    /// <summary>The tasks among <paramref name="candidates"/> (one bit per task of the block) that are complete.</summary>
+    private uint CompleteAmong(uint candidates)
     {
-        uint candidates = ~recorded & (uint.MaxValue >> (MaxTasks - _count));
-        while (candidates != 0)
+        uint complete = 0;
+        for (; candidates != 0; candidates &= candidates - 1)
         {
             int offset = BitOperations.TrailingZeroCount(candidates);
             if (_tasks[_start + offset].IsCompleted)
             {
-                return offset;
+                complete |= 1u << offset;
             }
-
-            candidates &= candidates - 1;
         }
 
-        return -1;
+        return complete;
     }
 }
