@@ -220,8 +220,8 @@ internal sealed class GatherOperation<T, TResult>
     ///   <see cref="InlineDoneCallback"/> per block of children), and only the step that decides is scheduled
     ///   (<see cref="OnChildDone"/>): the gather ends on asyncio's turn, with one callback in all instead of one per child.</item>
     ///   <item>A child that is already complete is recorded at once (without a watch, unless a block that began at a pending
-    ///   child holds it): on a loop the deciding step is still scheduled, and off a
-    ///   loop there is no turn to wait for (as <c>Task.WhenAll</c> counts it).</item>
+    ///   child holds it): on a loop the deciding step is still scheduled, and off a loop there is no turn to wait for (as
+    ///   <c>Task.WhenAll</c> counts it).</item>
     ///   <item>Hot tasks are all watched, even once the gather has ended, so that a later failure is observed, as asyncio's
     ///   done-callbacks retrieve every child's exception.</item>
     /// </list>
@@ -442,7 +442,7 @@ internal sealed class GatherOperation<T, TResult>
     /// <summary>The watch on a block of hot children: where each child completes, <see cref="OnChildDone"/>.</summary>
     private sealed class HotChildren : InlineDoneCallback
     {
-        /// <summary>Children per watch: one small object per 16 children; finding the child that completed reads at most 16.</summary>
+        /// <summary>Children per watch: one small object per 16 children; a post reads the completion of at most 16.</summary>
         public const int BlockSize = 16;
 
         private readonly GatherOperation<T, TResult> _owner;

@@ -19,7 +19,7 @@ namespace AsyncNotes;
 ///   post may record more than its own task: one whose own post has not run yet (a task completed from a continuation
 ///   registered ahead of this watch on another task, before that task's post; or on another thread, between a task's
 ///   completion and its post), and it may then find nothing left to record. A task that is complete already when watched is
-///   recorded at once, on the watching thread.</item>
+///   recorded on the watching thread before <see cref="Watch"/> returns.</item>
 ///   <item>Cost: one small object per block and the runtime's continuation record per task. One object per task would cost
 ///   twice as many bytes, all as long-lived as the tasks (that is what the garbage collector moves); a delegate per task
 ///   more. <c>ContinueWith(..., ExecuteSynchronously)</c> allocates a continuation task and its record per task; an await
@@ -48,8 +48,8 @@ internal abstract class InlineDoneCallback : SynchronizationContext
     private readonly int _start;
     private readonly int _count;
 
-    // One bit per task of the block, set once the task is recorded. Changed only by compare-and-swap, so that each post (or
-    // task found complete when watched) records exactly one task.
+    // One bit per task of the block, set once the task is recorded. Changed only by compare-and-swap, so that each task is
+    // recorded by exactly one post (or by the watch itself).
     private int _recorded;
 
     private bool _postedWhileWatching;
@@ -76,12 +76,13 @@ internal abstract class InlineDoneCallback : SynchronizationContext
     /// <summary>Watches the block: <see cref="OnCompleted"/> runs once for each task, once it has completed. Call it once.</summary>
     public void Watch()
     {
+        bool completeWhenWatched = false;
         for (int i = _start; i < _start + _count; i++)
         {
             Task task = _tasks[i];
             if (task.IsCompleted)
             {
-                RecordCompleted();
+                completeWhenWatched = true;
                 continue;
             }
 
@@ -95,15 +96,15 @@ internal abstract class InlineDoneCallback : SynchronizationContext
             {
                 SetSynchronizationContext(previous);
             }
+        }
 
-            if (_postedWhileWatching)
-            {
-                // The task completed between the check above and the registration: the runtime called Post at once, while this
-                // object was still the current context. The completion is recorded now that it is not, so nothing the callback
-                // completes can capture this object as its context.
-                _postedWhileWatching = false;
-                RecordCompleted();
-            }
+        if (completeWhenWatched || _postedWhileWatching)
+        {
+            // Tasks complete when watched, and any that completed between its check and its registration (the runtime then
+            // called Post at once, while this object was still the current context), are recorded now that it is not, in one
+            // pass, so that nothing the callback completes can capture this object as its context.
+            _postedWhileWatching = false;
+            RecordCompleted();
         }
     }
 

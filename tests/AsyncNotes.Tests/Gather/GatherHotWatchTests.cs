@@ -1,3 +1,4 @@
+using AsyncNotes.Tests.Infrastructure;
 using FluentAssertions;
 using Xunit;
 
@@ -14,7 +15,7 @@ public sealed class GatherHotWatchTests
     public void GatherAsync_ChildrenFailedInsideAnotherChildsCompletion_FailsWithTheFirstToFail_OffALoop()
     {
         var (c, a, b) = (new TaskCompletionSource<int>(), new TaskCompletionSource<int>(), new TaskCompletionSource<int>());
-        RunInsideCompletionOf(a.Task, () =>
+        InsideCompletion.Of(a.Task, () =>
         {
             b.SetException(new InvalidOperationException("B"));
             c.SetException(new InvalidOperationException("C"));
@@ -36,7 +37,7 @@ public sealed class GatherHotWatchTests
             async () =>
             {
                 var (c, a, b) = (new TaskCompletionSource<int>(), new TaskCompletionSource<int>(), new TaskCompletionSource<int>());
-                RunInsideCompletionOf(a.Task, () =>
+                InsideCompletion.Of(a.Task, () =>
                 {
                     b.SetException(new InvalidOperationException("B"));
                     c.SetException(new InvalidOperationException("C"));
@@ -64,7 +65,7 @@ public sealed class GatherHotWatchTests
             {
                 using var cts = new CancellationTokenSource();
                 var (a, b) = (new TaskCompletionSource<int>(), new TaskCompletionSource<int>());
-                RunInsideCompletionOf(a.Task, () =>
+                InsideCompletion.Of(a.Task, () =>
                 {
                     b.SetException(new InvalidOperationException("B"));
                     cts.Cancel();
@@ -88,7 +89,7 @@ public sealed class GatherHotWatchTests
         var (a, b) = (new TaskCompletionSource<int>(), new TaskCompletionSource<int>());
         using var aHeld = new ManualResetEventSlim();
         using var releaseA = new ManualResetEventSlim();
-        RunInsideCompletionOf(a.Task, () =>
+        InsideCompletion.Of(a.Task, () =>
         {
             aHeld.Set();
             releaseA.Wait(TestContext.Current.CancellationToken);
@@ -146,8 +147,4 @@ public sealed class GatherHotWatchTests
 
         values.Should().Equal(Enumerable.Range(0, 40));
     }
-
-    /// <summary>Runs <paramref name="action"/> inside <paramref name="task"/>'s completion, ahead of anything registered later.</summary>
-    private static void RunInsideCompletionOf(Task task, Action action) =>
-        _ = task.ContinueWith(_ => action(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 }

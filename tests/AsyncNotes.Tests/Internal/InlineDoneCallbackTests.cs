@@ -203,15 +203,11 @@ public sealed class InlineDoneCallbackTests
         var sources = new[] { new TaskCompletionSource(), new TaskCompletionSource(), new TaskCompletionSource() };
         var watch = new Recorder([.. sources.Select(source => source.Task)]);
         List<int>? recordedWhenTwoWasSet = null;
-        _ = sources[0].Task.ContinueWith(
-            _ =>
-            {
-                sources[2].SetResult();
-                recordedWhenTwoWasSet = [.. watch.Runs.Select(run => run.Index)];
-            },
-            CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
+        InsideCompletion.Of(sources[0].Task, () =>
+        {
+            sources[2].SetResult();
+            recordedWhenTwoWasSet = [.. watch.Runs.Select(run => run.Index)];
+        });
         watch.Watch();
 
         sources[0].SetResult();
@@ -229,15 +225,11 @@ public sealed class InlineDoneCallbackTests
         var watch = new Recorder([.. sources.Select(source => source.Task)]);
         using var held = new ManualResetEventSlim();
         using var release = new ManualResetEventSlim();
-        _ = sources[0].Task.ContinueWith(
-            _ =>
-            {
-                held.Set();
-                release.Wait(TestContext.Current.CancellationToken);
-            },
-            CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
+        InsideCompletion.Of(sources[0].Task, () =>
+        {
+            held.Set();
+            release.Wait(TestContext.Current.CancellationToken);
+        });
         watch.Watch();
         Task completing = Task.Factory.StartNew(
             () => sources[0].SetResult(),
