@@ -50,6 +50,12 @@ public static partial class AsyncIO
         }
 
         EventLoop? loop = EventLoop.CurrentFor("AsyncIO.SleepAsync");
+        if (delay <= TimeSpan.Zero && loop is not null && !cancellationToken.CanBeCanceled)
+        {
+            // asyncio's bare yield, with nothing that could decide it sooner: no future needed, one callback in all.
+            return LoopYield<T>.YieldAsync(loop, result);
+        }
+
         var wakeUp = new LoopFuture<T>(loop);
         wakeUp.CancelWhen(cancellationToken);
         if (delay > TimeSpan.Zero)
@@ -61,8 +67,8 @@ public static partial class AsyncIO
         }
         else if (loop is not null)
         {
-            // asyncio's bare yield: one callback, posted now, that is the sleeper's own next step. It resumes the caller inline,
-            // so the caller runs after every callback already ready and before anything they schedule: exactly one turn.
+            // The bare yield that a token may cancel first: as LoopYield, one callback posted now as the sleeper's own next step,
+            // on a future whose cancel is decided inside Cancel().
             wakeUp.ResumeSoon(loop, SynchronizationContext.Current, result);
         }
         else
