@@ -35,6 +35,8 @@ public class EventLoopBenchmark
         },
         EventLoopOptions.Virtual);
 
+    /// <summary>N <c>async</c> methods that each await <see cref="Task.Yield"/> on the thread pool: the BCL has no task that
+    /// yields without a method around it.</summary>
     [Benchmark(Baseline = true, Description = "N tasks yield once, thread pool"), BenchmarkCategory("yield")]
     public Task ThreadPoolYields()
     {
@@ -47,6 +49,10 @@ public class EventLoopBenchmark
         return Task.WhenAll(tasks);
     }
 
+    /// <summary>N tasks of <c>SleepAsync(0)</c> itself on the loop, with no <c>async</c> method around them (the Python twin
+    /// gathers N <c>sleep(0)</c> coroutines, each of which gather wraps in a task). The same methods as the pool's, each awaiting <c>SleepAsync(0)</c> on the loop, are
+    /// <see cref="LoopWhenAll"/>'s children: there every await also pays the runtime's continuation under the loop's
+    /// synchronization context (bench/results/README.md).</summary>
     [Benchmark(Description = "N tasks yield once, event loop"), BenchmarkCategory("yield")]
     public void LoopYields() => AsyncIO.Run(
         () =>

@@ -1,7 +1,7 @@
 namespace AsyncNotes;
 
-/// <summary>The loop's Future: the one waiter primitive that every AsyncNotes operation completes (asyncio's
-/// <c>asyncio.Future</c>).</summary>
+/// <summary>The loop's Future: the one waiter primitive that every AsyncNotes waiter completes (asyncio's
+/// <c>asyncio.Future</c>). A bare yield that nothing can cancel needs no waiter: see <see cref="LoopYield{T}"/>.</summary>
 /// <remarks>
 /// <list type="bullet">
 ///   <item><b>Decided at once.</b> <see cref="TrySetResult"/>, <see cref="TrySetException"/> and <see cref="TrySetCanceled"/>
