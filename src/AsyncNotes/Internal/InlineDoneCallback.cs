@@ -8,8 +8,8 @@ namespace AsyncNotes;
 /// (gather's hot children).</summary>
 /// <remarks>
 /// <list type="bullet">
-///   <item>How: <see cref="Watch"/> makes this object the current <see cref="SynchronizationContext"/> for the moment of an
-///   <c>UnsafeOnCompleted</c> on each task's awaiter. The runtime keeps it in the task's continuation record and, when the
+///   <item>How: <see cref="Watch"/> makes this object the current <see cref="SynchronizationContext"/> while it calls
+///   <c>UnsafeOnCompleted</c> on each pending task's awaiter. The runtime keeps it in the task's continuation record and, when the
 ///   task completes, calls <see cref="Post"/> on the completing thread (it never runs the continuation inline there: this
 ///   context is not current on that thread).</item>
 ///   <item>What <see cref="Post"/> is told: only that one of the block's tasks completed, not which (the record holds this
@@ -77,25 +77,26 @@ internal abstract class InlineDoneCallback : SynchronizationContext
     public void Watch()
     {
         bool completeWhenWatched = false;
-        for (int i = _start; i < _start + _count; i++)
+        SynchronizationContext? previous = Current;
+        SetSynchronizationContext(this);
+        try
         {
-            Task task = _tasks[i];
-            if (task.IsCompleted)
+            for (int i = _start; i < _start + _count; i++)
             {
-                completeWhenWatched = true;
-                continue;
+                Task task = _tasks[i];
+                if (task.IsCompleted)
+                {
+                    completeWhenWatched = true;
+                }
+                else
+                {
+                    task.GetAwaiter().UnsafeOnCompleted(s_continuation);
+                }
             }
-
-            SynchronizationContext? previous = Current;
-            SetSynchronizationContext(this);
-            try
-            {
-                task.GetAwaiter().UnsafeOnCompleted(s_continuation);
-            }
-            finally
-            {
-                SetSynchronizationContext(previous);
-            }
+        }
+        finally
+        {
+            SetSynchronizationContext(previous);
         }
 
         if (completeWhenWatched || _postedWhileWatching)
